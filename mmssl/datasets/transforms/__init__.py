@@ -1,0 +1,1 @@
+"""Multi-clip samplers, decoding, augmentation and packing transforms."""

@@ -1,0 +1,1 @@
+"""Schedule-only hooks."""
