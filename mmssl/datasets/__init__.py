@@ -2,4 +2,8 @@
 parent-registry look-ups (``VideoDataset``, ``DecordInit`` ...) succeed."""
 import mmaction.datasets  # noqa: F401
 
+from .errors import AnnotationError, VideoReadError
 from .transforms import *  # noqa: F401,F403
+from .video_list_dataset import VideoListDataset
+
+__all__ = ['AnnotationError', 'VideoReadError', 'VideoListDataset']

@@ -11,8 +11,15 @@ arbitrary code embedded in a checkpoint). Instead the handful of data-only
 classes are registered with :func:`torch.serialization.add_safe_globals` when
 mmssl is imported. Anything else, e.g. a pickle that reduces to
 ``os.system``, is still refused by torch's weights-only unpickler.
+
+``HistoryBuffer`` keeps bound methods (``min``, ``max``, ``mean`` ...) in a
+dict, which pickle stores as ``builtins.getattr(HistoryBuffer, 'min')``.
+Allow-listing the real ``getattr`` would reopen the door (``getattr`` chains
+reach ``__globals__`` and ``eval``), so ``builtins.getattr`` is mapped to
+:func:`history_buffer_getattr`, which only returns public statistics methods
+of ``HistoryBuffer`` and refuses everything else.
 """
-from typing import List
+from typing import Any, List
 
 import numpy as np
 import torch
@@ -37,10 +44,31 @@ def _numpy_safe_globals() -> List[object]:
     return safe
 
 
-def safe_checkpoint_globals() -> List[object]:
-    """Return the list of classes/functions mmssl allow-lists for loading."""
+def history_buffer_getattr(obj: Any, name: str) -> Any:
+    """Restricted stand-in for ``getattr`` while unpickling checkpoints.
+
+    Only ``HistoryBuffer`` classes/instances and public, non-dunder
+    attribute names are served.
+
+    Raises:
+        pickle.UnpicklingError: for any other object or name.
+    """
+    import pickle
+
     from mmengine.logging.history_buffer import HistoryBuffer
-    return [HistoryBuffer] + _numpy_safe_globals()
+    is_buffer = obj is HistoryBuffer or isinstance(obj, HistoryBuffer)
+    if not is_buffer or not isinstance(name, str) or name.startswith('_'):
+        raise pickle.UnpicklingError(
+            f'refusing getattr({type(obj).__name__}, {name!r}) in a '
+            'checkpoint: only HistoryBuffer statistics methods are allowed')
+    return getattr(obj, name)
+
+
+def safe_checkpoint_globals() -> List[object]:
+    """Return the globals mmssl allow-lists for ``weights_only`` loading."""
+    from mmengine.logging.history_buffer import HistoryBuffer
+    return [HistoryBuffer, (history_buffer_getattr, 'builtins.getattr')
+            ] + _numpy_safe_globals()
 
 
 def register_safe_checkpoint_globals() -> None:

@@ -1,1 +1,2 @@
 """Pure functions behind the metrics."""
+from .retrieval import *  # noqa: F401,F403

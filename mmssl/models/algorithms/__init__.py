@@ -1,1 +1,5 @@
-"""mmssl algorithms."""
+"""Self-supervised algorithms (one file per method)."""
+from .base import BaseSSLAlgorithm
+from .vcop import VCOP
+
+__all__ = ['BaseSSLAlgorithm', 'VCOP']

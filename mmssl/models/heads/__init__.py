@@ -1,1 +1,4 @@
-"""mmssl heads."""
+"""Pretext heads (each owns its loss)."""
+from .vcop_head import VCOPHead
+
+__all__ = ['VCOPHead']

@@ -1,0 +1,176 @@
+"""Video retrieval Recall@k as an MMEngine metric."""
+from typing import Any, Dict, List, Optional, Sequence
+
+import numpy as np
+import torch
+from mmengine.evaluator import BaseMetric
+from mmengine.logging import print_log
+from mmengine.structures import BaseDataElement, LabelData
+
+from mmssl.evaluation.functional.retrieval import retrieval_recall
+from mmssl.registry import METRICS
+
+__all__ = ['RetrievalMetric']
+
+
+@METRICS.register_module()
+class RetrievalMetric(BaseMetric):
+    """Nearest-neighbour retrieval Recall@k (Xu et al., CVPR 2019).
+
+    One evaluation pass covers gallery and query videos together (e.g. a
+    ``ConcatDataset`` of the train and test lists); each data sample says
+    which set it belongs to through the metainfo key ``split_key``. See
+    :func:`mmssl.evaluation.functional.retrieval_recall` and
+    ``docs/protocols/retrieval.md``.
+
+    Each data sample (``ActionDataSample`` or its ``to_dict()`` form) must
+    carry:
+
+    - ``feats``: 1-D tensor, the video's clip-averaged feature;
+    - the label: ``gt_labels.item`` (MMAction2 1.x), or a ``gt_label`` key;
+      a single non-negative class index;
+    - ``<split_key>`` in the metainfo: ``gallery_split`` or ``query_split``.
+
+    Args:
+        ks (Sequence[int]): Recall cut-offs. Defaults to ``(1, 5, 10, 20)``.
+        batch_size (int): Chunk size of the retrieval search.
+            Defaults to 1024.
+        split_key (str): Metainfo key naming the set. Defaults to
+            ``'retrieval_split'``.
+        gallery_split (str): Value of ``split_key`` for gallery videos.
+            Defaults to ``'train'``.
+        query_split (str): Value of ``split_key`` for query videos.
+            Defaults to ``'test'``.
+        collect_device (str): ``'cpu'`` or ``'gpu'``, see ``BaseMetric``.
+        prefix (str, optional): Metric name prefix; ``'retrieval'`` if None.
+        collect_dir (str, optional): See ``BaseMetric``.
+
+    ``evaluate`` returns ``{'retrieval/R@1': r1, 'retrieval/R@5': r5, ...}``,
+    fractions in ``[0, 1]`` like MMAction2's ``AccMetric``.
+    """
+    default_prefix: Optional[str] = 'retrieval'
+
+    def __init__(self,
+                 ks: Sequence[int] = (1, 5, 10, 20),
+                 batch_size: int = 1024,
+                 split_key: str = 'retrieval_split',
+                 gallery_split: str = 'train',
+                 query_split: str = 'test',
+                 collect_device: str = 'cpu',
+                 prefix: Optional[str] = None,
+                 collect_dir: Optional[str] = None) -> None:
+        super().__init__(
+            collect_device=collect_device,
+            prefix=prefix,
+            collect_dir=collect_dir)
+        if isinstance(ks, int):
+            ks = (ks, )
+        ks = tuple(ks)
+        if not ks or any(
+                isinstance(k, bool) or not isinstance(k, int) or k < 1
+                for k in ks):
+            raise ValueError(
+                f'ks must be a non-empty sequence of positive ints, got {ks!r}')
+        if gallery_split == query_split:
+            raise ValueError(f'gallery_split and query_split must differ, '
+                             f'both are {gallery_split!r}')
+        self.ks = ks
+        self.batch_size = batch_size
+        self.split_key = split_key
+        self.gallery_split = gallery_split
+        self.query_split = query_split
+
+    def _label(self, sample: dict) -> int:
+        if 'gt_labels' in sample:
+            label = sample['gt_labels']
+            if isinstance(label, LabelData):
+                label = label.item
+            elif isinstance(label, dict):
+                label = label['item']
+        elif 'gt_label' in sample:
+            label = sample['gt_label']
+        else:
+            raise KeyError('RetrievalMetric: data sample has no label '
+                           "('gt_labels.item' or 'gt_label')")
+        label = torch.as_tensor(np.asarray(label) if isinstance(
+            label, (list, tuple)) else label)
+        if label.numel() != 1:
+            raise ValueError('RetrievalMetric needs one class per video, got '
+                             f'label of shape {tuple(label.shape)}')
+        label = int(label.reshape(()).item())
+        if label < 0:
+            raise ValueError(
+                f'RetrievalMetric: label {label} (unlabelled video?); '
+                'retrieval needs a class index for every video')
+        return label
+
+    def process(self, data_batch: Any, data_samples: Sequence) -> None:
+        """Store ``feats`` (cpu), label and split of every sample.
+
+        Args:
+            data_batch (Any): Unused.
+            data_samples (Sequence[dict | BaseDataElement]): Outputs of
+                ``model.test_step``.
+        """
+        for sample in data_samples:
+            if isinstance(sample, BaseDataElement):
+                sample = sample.to_dict()
+            if 'feats' not in sample:
+                raise KeyError(
+                    "RetrievalMetric: data sample has no 'feats'; the model's "
+                    'test_step must return a 1-D clip-averaged feature per '
+                    'video')
+            feats = torch.as_tensor(sample['feats']).detach().cpu()
+            if feats.dim() != 1:
+                raise ValueError(
+                    "RetrievalMetric: 'feats' must be 1-D (D,), got shape "
+                    f'{tuple(feats.shape)}; average the clips of a video in '
+                    'the model')
+            if self.split_key not in sample:
+                raise KeyError(
+                    f'RetrievalMetric: data sample has no metainfo key '
+                    f'{self.split_key!r}; the dataset must set it and the '
+                    'packing transform must copy it to the metainfo')
+            split = sample[self.split_key]
+            if split not in (self.gallery_split, self.query_split):
+                raise ValueError(
+                    f'RetrievalMetric: {self.split_key}={split!r}, expected '
+                    f'{self.gallery_split!r} (gallery) or '
+                    f'{self.query_split!r} (query)')
+            self.results.append(
+                dict(feats=feats, label=self._label(sample), split=split))
+
+    def compute_metrics(self, results: List[dict]) -> Dict[str, float]:
+        """Split into gallery / query and compute Recall@k.
+
+        Args:
+            results (list[dict]): Collected ``process`` outputs.
+
+        Returns:
+            dict[str, float]: ``{'R@k': recall}`` for every ``k`` in ``ks``.
+        """
+        sets = {}
+        for name, role in ((self.gallery_split, 'gallery'),
+                           (self.query_split, 'query')):
+            items = [r for r in results if r['split'] == name]
+            if not items:
+                raise ValueError(
+                    f'RetrievalMetric: no {role} videos '
+                    f'({self.split_key}={name!r}) among {len(results)} '
+                    'evaluated samples')
+            dims = {r['feats'].shape[0] for r in items}
+            if len(dims) > 1:
+                raise ValueError(f'RetrievalMetric: {role} features have '
+                                 f'different dimensions {sorted(dims)}')
+            sets[role] = (torch.stack([r['feats'] for r in items]),
+                          torch.tensor([r['label'] for r in items]))
+        print_log(
+            f'RetrievalMetric: {len(sets["gallery"][1])} gallery '
+            f'({self.gallery_split!r}) and {len(sets["query"][1])} query '
+            f'({self.query_split!r}) videos',
+            logger='current')
+        recall = retrieval_recall(
+            *sets['gallery'], *sets['query'],
+            ks=self.ks,
+            batch_size=self.batch_size)
+        return {f'R@{k}': v for k, v in recall.items()}
