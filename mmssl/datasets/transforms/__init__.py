@@ -1,4 +1,7 @@
 """Multi-clip samplers, decoding, augmentation and packing transforms."""
+from .augment import (ClipChannelDrop, ClipColorJitter, ClipCutout,
+                      ClipGamma, ClipGaussianBlur, ClipGrayscale,
+                      PerClipTransform)
 from .formatting import PackSSLInputs
 from .loading import DecordDecodeUnion, SafeDecordInit
 from .sampling import (BaseMultiClipSampler, VCOPSampleClips,
@@ -7,5 +10,7 @@ from .sampling import (BaseMultiClipSampler, VCOPSampleClips,
 __all__ = [
     'PackSSLInputs', 'DecordDecodeUnion', 'SafeDecordInit',
     'BaseMultiClipSampler', 'VCOPSampleClips', 'fit_indices_to_video',
-    'permutation_table'
+    'permutation_table', 'PerClipTransform', 'ClipColorJitter',
+    'ClipGrayscale', 'ClipGaussianBlur', 'ClipGamma', 'ClipCutout',
+    'ClipChannelDrop'
 ]
