@@ -43,10 +43,16 @@ def run(args, env=None, timeout=600):
 
 
 def train(work_dir, root, *extra, config=VCOP_TINY, cfg_options=()):
+    data_options = synthmotion_cfg_options(root)
+    if config == FINETUNE:  # train/val lists, no retrieval test loader
+        data_options = [o for o in data_options if 'test_dataloader' not in o]
+        data_options += [
+            f'val_dataloader.dataset.ann_file={root}/val_list.txt',
+            f'val_dataloader.dataset.data_prefix.video={root}'
+        ]
     return run([
         sys.executable, 'tools/train.py', config, '--work-dir', work_dir,
-        *extra, '--cfg-options', *synthmotion_cfg_options(root), *FAST,
-        *cfg_options
+        *extra, '--cfg-options', *data_options, *FAST, *cfg_options
     ])
 
 

@@ -4,9 +4,11 @@
 #   python tools/train.py configs/benchmarks/finetune/r3d-tiny_finetune_synthmotion.py \
 #       --cfg-options load_from=work_dirs/vcop/epoch_40.pth
 # (the VCOP head's `head.*` keys are reported as unexpected and ignored).
-_base_ = [
-    '../../_base_/datasets/synthmotion.py', '../../_base_/default_runtime.py'
-]
+_base_ = ['../../_base_/default_runtime.py']
+
+data_root = 'data/synthmotion'
+ann_file_train = f'{data_root}/train_list.txt'
+ann_file_val = f'{data_root}/val_list.txt'
 
 model = dict(
     type='Recognizer3D',
@@ -66,8 +68,8 @@ train_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type='VideoListDataset',
-        ann_file={{_base_.ann_file_train}},
-        data_prefix=dict(video={{_base_.data_root}}),
+        ann_file=ann_file_train,
+        data_prefix=dict(video=data_root),
         pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=8,
@@ -76,8 +78,8 @@ val_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type='VideoListDataset',
-        ann_file={{_base_.ann_file_val}},
-        data_prefix=dict(video={{_base_.data_root}}),
+        ann_file=ann_file_val,
+        data_prefix=dict(video=data_root),
         pipeline=val_pipeline,
         test_mode=True))
 val_evaluator = dict(type='AccMetric')
