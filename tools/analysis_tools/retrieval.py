@@ -21,6 +21,7 @@ import time
 
 import torch
 from mmengine.config import Config, DictAction
+from mmengine.logging import MMLogger
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner, load_checkpoint
 from mmengine.runner.utils import set_random_seed
@@ -66,6 +67,8 @@ def evaluate_retrieval(cfg: Config,
         dict: ``{'R@k': recall, ...}`` plus counts and timing.
     """
     init_default_scope(cfg.get('default_scope', 'mmssl'))
+    # keep weight-initialisation reports out of the console
+    MMLogger.get_instance('mmssl-retrieval', log_level='WARNING')
     set_random_seed(seed)
     model = MODELS.build(cfg.model)
     model.init_weights()
