@@ -14,3 +14,29 @@ __all__ = [
     'ClipGrayscale', 'ClipGaussianBlur', 'ClipGamma', 'ClipCutout',
     'ClipChannelDrop'
 ]
+from .masking import TubeMaskGenerator, tube_mask  # noqa: E402
+
+__all__ += ['TubeMaskGenerator', 'tube_mask']
+from .cross_video import ReadCrossVideoSSLClips  # noqa: E402
+from .same_speed_sampling import (SSLTupleSampleClips,  # noqa: E402
+                                  speed_tuple_label)
+from .tclr_sampling import (SparseLocalSampleClips,  # noqa: E402
+                            STCLRSampleClips, TCLRSampleClips)
+
+__all__ += [
+    'ReadCrossVideoSSLClips', 'SSLTupleSampleClips', 'speed_tuple_label',
+    'SparseLocalSampleClips', 'STCLRSampleClips', 'TCLRSampleClips'
+]
+from .prp_sampling import PRPSampleClip  # noqa: E402
+
+__all__ += ['PRPSampleClip']
+from .clip_groups import ClipGroupsTransform  # noqa: E402
+from .cvrl_sampling import CVRLSampleClips, interval_probs  # noqa: E402
+from .intra_clip_mixup import IntraClipMixup  # noqa: E402
+from .rspnet_sampling import RSPNetSampleClips  # noqa: E402
+from .tdl_sampling import TDLSampleTriplet  # noqa: E402
+
+__all__ += [
+    'ClipGroupsTransform', 'CVRLSampleClips', 'interval_probs',
+    'IntraClipMixup', 'RSPNetSampleClips', 'TDLSampleTriplet'
+]

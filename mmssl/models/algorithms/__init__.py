@@ -3,3 +3,22 @@ from .base import BaseSSLAlgorithm
 from .vcop import VCOP
 
 __all__ = ['BaseSSLAlgorithm', 'VCOP']
+from .videomae import VideoMAE  # noqa: E402
+
+__all__ += ['VideoMAE']
+from .prp import PRP  # noqa: E402
+from .rotnet import RotNet3D  # noqa: E402
+
+__all__ += ['PRP', 'RotNet3D']
+from .same_speed_localization import SameSpeedLocalization  # noqa: E402
+from .simplified_tclr import SimplifiedTCLR  # noqa: E402
+from .stclr import STCLR  # noqa: E402
+from .tclr import TCLR  # noqa: E402
+
+__all__ += ['SameSpeedLocalization', 'SimplifiedTCLR', 'STCLR', 'TCLR']
+from .cvrl import CVRL  # noqa: E402
+from .momentum_base import BaseMomentumAlgorithm  # noqa: E402
+from .rspnet import RSPNet  # noqa: E402
+from .tdl import TDL  # noqa: E402
+
+__all__ += ['BaseMomentumAlgorithm', 'CVRL', 'RSPNet', 'TDL']

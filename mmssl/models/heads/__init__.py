@@ -2,3 +2,19 @@
 from .vcop_head import VCOPHead
 
 __all__ = ['VCOPHead']
+from .videomae_head import VideoMAEPixelHead  # noqa: E402
+
+__all__ += ['VideoMAEPixelHead']
+from .prp_head import PRPHead  # noqa: E402
+from .rotnet_head import RotNetHead  # noqa: E402
+
+__all__ += ['PRPHead', 'RotNetHead']
+from .same_speed_head import SameSpeedLocalizationHead  # noqa: E402
+from .temporal_contrastive_head import TemporalContrastiveHead  # noqa: E402
+
+__all__ += ['SameSpeedLocalizationHead', 'TemporalContrastiveHead']
+from .cvrl_head import CVRLHead  # noqa: E402
+from .rspnet_head import RSPNetHead  # noqa: E402
+from .tdl_head import TDLHead  # noqa: E402
+
+__all__ += ['CVRLHead', 'RSPNetHead', 'TDLHead']

@@ -8,3 +8,10 @@ __all__ = [
     'LocalLocalContrastiveLoss',
     'GlobalLocalContrastiveLoss',
 ]
+from .masked_reconstruction import MaskedReconstructionLoss  # noqa: E402
+
+__all__ += ['MaskedReconstructionLoss']
+from .queue_info_nce import QueueInfoNCELoss, info_nce_logits  # noqa: E402
+from .triplet_margin import TripletMarginLoss  # noqa: E402
+
+__all__ += ['QueueInfoNCELoss', 'info_nce_logits', 'TripletMarginLoss']

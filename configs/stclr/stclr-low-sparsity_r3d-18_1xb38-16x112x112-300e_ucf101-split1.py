@@ -1,0 +1,25 @@
+# STCLR with the "low" sparsity preset of Sec. 4.2.3 (Altabrawee & Mohd
+# Noor, Neurocomputing; Figs. 5-7): local skip rates low (1, 2, 3, 4, 5),
+# medium (2, 4, 6, 8, 10) or high (4, 8, 12, 16, 20); otherwise the default
+# STCLR settings, pretrained for 300 epochs.
+_base_ = ['./stclr_r3d-18_1xb38-16x112x112-400e_ucf101-split1.py']
+
+train_pipeline = [
+    dict(type='SafeDecordInit'),
+    dict(
+        type='STCLRSampleClips',
+        clip_len=16,
+        skip_rates='low',
+        instance_source='local',
+        ssl_num_clips=3,
+        ssl_speeds=16,
+        ssl_same_prob=0.75,
+        ssl_none_prob=0.25),
+    dict(type='DecordDecodeUnion'),
+    dict(type='Resize', scale=(171, 128), keep_ratio=False),
+    dict(type='PerClipTransform', transforms={{_base_.tclr_clip_aug_112}}),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='PackSSLInputs', target_keys=('ssl_speeds', 'ssl_label'))
+]
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+train_cfg = dict(max_epochs=300, val_interval=300)

@@ -1,0 +1,67 @@
+"""Projection MLP applied over the last (channel) dimension.
+
+NOTE: reconstructed file. The original ``projection_mlp.py`` (written by the
+TCLR/STCLR work at ~16:43) was accidentally overwritten at 16:44 by the
+CVRL/TDL/RSPNet work, whose neck now lives in ``mlp_projection_neck.py``
+(``MLPProjectionNeck``). This reconstruction follows how ``tclr.py`` /
+``simplified_tclr.py`` call the neck (any leading dims, channels last); its
+argument names are a best guess: check them against the TCLR configs.
+"""
+from typing import Optional
+
+import torch
+import torch.nn as nn
+from mmcv.cnn import build_norm_layer
+from mmengine.model import BaseModule
+
+from mmssl.registry import MODELS
+
+
+@MODELS.register_module()
+class ProjectionMLP(BaseModule):
+    """``num_layers`` linear layers with norm + ReLU between them.
+
+    Works on ``(..., in_channels)`` inputs of any leading shape (e.g.
+    ``(B, V, C)`` clip features or ``(N, P, C)`` timestep tokens): leading
+    dimensions are flattened for the norm layers and restored afterwards.
+
+    Args:
+        in_channels (int): Input channels.
+        hidden_channels (int): Hidden width. Defaults to 512.
+        out_channels (int): Output width. Defaults to 128.
+        num_layers (int): Linear layers (>= 1). Defaults to 2.
+        norm_cfg (dict, optional): Norm after each hidden linear layer.
+            Defaults to ``dict(type='BN1d')``.
+        init_cfg (dict, optional): Weight initialisation.
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 hidden_channels: int = 512,
+                 out_channels: int = 128,
+                 num_layers: int = 2,
+                 norm_cfg: Optional[dict] = dict(type='BN1d'),
+                 init_cfg: Optional[dict] = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        if num_layers < 1:
+            raise ValueError(f'num_layers must be >= 1, got {num_layers}')
+        self.in_channels = in_channels
+        self.out_channels = out_channels
+        layers, width = [], in_channels
+        for _ in range(num_layers - 1):
+            layers.append(nn.Linear(width, hidden_channels))
+            if norm_cfg is not None:
+                layers.append(build_norm_layer(norm_cfg, hidden_channels)[1])
+            layers.append(nn.ReLU(inplace=True))
+            width = hidden_channels
+        layers.append(nn.Linear(width, out_channels))
+        self.mlp = nn.Sequential(*layers)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """``(..., in_channels)`` -> ``(..., out_channels)``."""
+        if x.shape[-1] != self.in_channels:
+            raise ValueError(f'ProjectionMLP expects (..., {self.in_channels})'
+                             f' inputs, got {tuple(x.shape)}')
+        lead = x.shape[:-1]
+        out = self.mlp(x.reshape(-1, self.in_channels))
+        return out.reshape(*lead, self.out_channels)
