@@ -14,10 +14,14 @@ from other jobs on a shared machine hits all methods alike. Time per
 iteration includes data loading (decode + augmentation) with
 ``--num-workers 0`` (the default), i.e. the whole cost of an iteration.
 
-Example::
+Example (the numbers in docs/methods/tclr_family.md)::
 
-    python tools/analysis_tools/benchmark_tclr_family.py --iters 24 \
-        --warmup 2 --extra-reads --out work_dirs/tclr_family/benchmark.json
+    python tools/analysis_tools/benchmark_tclr_family.py --iters 80 \
+        --warmup 4 --round-iters 1 --threads 1 --extra-reads \
+        --out work_dirs/tclr_family/benchmark_80.json
+
+``--extra-reads`` adds STCLR reading other videos for its cross-video SSL
+tuples (``ReadCrossVideoSSLClips``), the paper's behaviour.
 """
 import argparse
 import json
