@@ -27,8 +27,7 @@ model = dict(
     type='VCOP',
     backbone=dict(type='R2Plus1DVCOP', layer_sizes=(1, 1, 1, 1)),
     head=dict(
-        type='VCOPHead',
-        in_channels=512,
+        type='VCOPHead',  # in_channels: read from the backbone (512)
         num_clips=num_clips,
         hidden_channels=512,
         dropout_ratio=0.5),

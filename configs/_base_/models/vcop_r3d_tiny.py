@@ -15,7 +15,7 @@ model = dict(
         inflate=(1, 1, 1, 1),
         norm_eval=False),
     head=dict(
-        type='VCOPHead', in_channels=128, num_clips=3, hidden_channels=128),
+        type='VCOPHead', num_clips=3, hidden_channels=128),
     data_preprocessor=dict(
         type='ActionDataPreprocessor',
         mean=[123.675, 116.28, 103.53],

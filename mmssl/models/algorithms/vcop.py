@@ -1,8 +1,9 @@
 """VCOP: video clip order prediction."""
-from typing import Dict, Optional
+from typing import Dict, List, Optional, Union
 
 import torch
 
+from mmssl.models.utils.head_in_channels import fill_head_in_channels
 from mmssl.registry import MODELS
 from .base import BaseSSLAlgorithm, SampleList
 
@@ -29,7 +30,30 @@ class VCOP(BaseSSLAlgorithm):
     pairwise-concatenated clip features.
 
     Data samples carry ``order_label`` (permutation class).
+
+    Args:
+        backbone (dict): Backbone config.
+        head (dict): :class:`VCOPHead` config; a missing or ``None``
+            ``in_channels`` is taken from the backbone's output channels, so
+            changing the backbone is a one-line config change.
+        neck (dict, optional): Neck config.
+        data_preprocessor (dict, optional): Data preprocessor config.
+        init_cfg (dict | list[dict], optional): Weight initialisation.
     """
+
+    def __init__(self,
+                 backbone: dict,
+                 head: dict,
+                 neck: Optional[dict] = None,
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[Union[dict, List[dict]]] = None) -> None:
+        super().__init__(
+            backbone=backbone,
+            neck=neck,
+            head=None,
+            data_preprocessor=data_preprocessor,
+            init_cfg=init_cfg)
+        self.head = MODELS.build(fill_head_in_channels(head, self.backbone))
 
     def loss(self, inputs: torch.Tensor,
              data_samples: SampleList) -> Dict[str, torch.Tensor]:

@@ -39,6 +39,7 @@ class VCOPHead(BaseModule):
                  init_cfg: Optional[dict] = dict(
                      type='Normal', layer='Linear', std=0.01)) -> None:
         super().__init__(init_cfg=init_cfg)
+        self.in_channels = in_channels
         self.num_clips = num_clips
         self.num_classes = math.factorial(num_clips)
         self.pairs = list(itertools.combinations(range(num_clips), 2))

@@ -12,7 +12,8 @@ import torch.nn as nn
 
 # Attribute names under which MMAction2 / mmssl backbones expose their
 # output channels (mmssl zoo: out_channels; ResNet3d / ResNet2Plus1d:
-# feat_dim; SwinTransformer3D: num_features).
+# feat_dim; SwinTransformer3D: num_features, a per-stage list in
+# MMAction2 1.x).
 _CHANNEL_ATTRS = ('out_channels', 'feat_dim', 'num_features')
 
 
@@ -26,6 +27,13 @@ def backbone_out_channels(backbone: nn.Module) -> int:
     """
     for attr in _CHANNEL_ATTRS:
         value = getattr(backbone, attr, None)
+        if isinstance(value, (list, tuple)) and value and all(
+                isinstance(v, int) for v in value):
+            # MMAction2 1.x SwinTransformer3D: num_features lists the
+            # per-stage widths; the last feature map is stage
+            # max(out_indices) (what extract_feat keeps).
+            indices = getattr(backbone, 'out_indices', None)
+            value = value[max(indices)] if indices else value[-1]
         if isinstance(value, int) and value > 0:
             return value
     raise AttributeError(
