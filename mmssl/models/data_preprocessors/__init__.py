@@ -1,0 +1,3 @@
+from .residual_frames import ResidualFramesPreprocessor
+
+__all__ = ['ResidualFramesPreprocessor']
