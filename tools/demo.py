@@ -4,7 +4,9 @@ Steps (each a real mmssl tool, run in a subprocess):
 
 1. generate the synthetic motion dataset into ``data/synthmotion`` (skipped
    if it is already there with the same parameters);
-2. ``tools/train.py`` the tiny VCOP config;
+2. ``tools/train.py`` the tiny VCOP config (by default the one on residual
+   frames, the variant that learns clip order on this dataset; pass
+   ``--config`` for another, e.g. the RGB-input one);
 3. ``tools/analysis_tools/retrieval.py`` for the pretrained backbone and for
    a randomly initialised one;
 4. print Recall@1/5/10/20 of both side by side (JSON reports in the work dir).
@@ -12,6 +14,7 @@ Steps (each a real mmssl tool, run in a subprocess):
 Usage::
 
     python tools/demo.py [--work-dir work_dirs/demo_vcop] [--epochs N]
+                         [--config CONFIG]
 """
 import argparse
 import json
@@ -23,12 +26,18 @@ import time
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIG = osp.join(
-    REPO, 'configs/vcop/vcop_r3d-tiny_1xb8-8x32x32-3clips-40e_synthmotion.py')
+    REPO, 'configs/vcop/'
+    'vcop_r3d-tiny_1xb8-8x32x32-3clips-resframes-40e_synthmotion.py')
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--work-dir', default='work_dirs/demo_vcop')
+    parser.add_argument(
+        '--config',
+        default=CONFIG,
+        help='tiny SynthMotion pretraining config (default: VCOP on '
+        'residual frames)')
     parser.add_argument('--data-root', default='data/synthmotion')
     parser.add_argument(
         '--epochs', type=int, default=None, help='override max_epochs')
@@ -68,8 +77,9 @@ def main() -> None:
             f'train_cfg.max_epochs={args.epochs}',
             f'param_scheduler.0.T_max={args.epochs}'
         ]
-    step('2/4 VCOP pretraining', [
-        sys.executable, 'tools/train.py', CONFIG, '--work-dir', args.work_dir,
+    step(f'2/4 pretraining: {osp.basename(args.config)}', [
+        sys.executable, 'tools/train.py', args.config, '--work-dir',
+        args.work_dir,
         '--seed',
         str(args.seed), '--cfg-options', *train_options
     ])
@@ -77,11 +87,11 @@ def main() -> None:
         checkpoint = f.read().strip()
     reports = {}
     for index, (name, weights) in enumerate(
-        (('VCOP pretrained', checkpoint), ('random init', 'none')), 3):
+        (('pretrained', checkpoint), ('random init', 'none')), 3):
         out = osp.join(args.work_dir,
                        f'retrieval_{name.split()[0].lower()}.json')
         step(f'{index}/4 retrieval, {name}', [
-            sys.executable, 'tools/analysis_tools/retrieval.py', CONFIG,
+            sys.executable, 'tools/analysis_tools/retrieval.py', args.config,
             weights, '--out', out, '--seed',
             str(args.seed), '--cfg-options', *data_options
         ])
