@@ -1,11 +1,12 @@
-"""Projection MLP applied over the last (channel) dimension.
+"""Channels-last projection MLP (TCLR family).
 
-NOTE: reconstructed file. The original ``projection_mlp.py`` (written by the
-TCLR/STCLR work at ~16:43) was accidentally overwritten at 16:44 by the
-CVRL/TDL/RSPNet work, whose neck now lives in ``mlp_projection_neck.py``
-(``MLPProjectionNeck``). This reconstruction follows how ``tclr.py`` /
-``simplified_tclr.py`` call the neck (any leading dims, channels last); its
-argument names are a best guess: check them against the TCLR configs.
+TCLR (Dave et al., "TCLR: Temporal Contrastive Learning for Video
+Representation", CVIU 2022) and the STCLR paper project clip features and
+the timesteps of a global clip's feature map with one MLP with a hidden
+layer. Those inputs have several leading dimensions (``(B, V, C)`` clips,
+``(N, P, C)`` timesteps), hence a channels-last module. For pooled
+``(N, C, *spatial)`` backbone outputs (CVRL, TDL, RSPNet) see
+:class:`MLPProjectionNeck`, which pools first.
 """
 from typing import Optional
 
