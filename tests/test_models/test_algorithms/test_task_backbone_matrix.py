@@ -44,14 +44,17 @@ REPO = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
     osp.abspath(__file__)))))
 BACKBONE_DIR = osp.join(REPO, 'configs', '_base_', 'models', 'backbones')
 
-# Task -> its tiny config (glob, exactly one match).
+# Task -> its tiny config (RGB input; the residual-frame variants differ
+# only in the data preprocessor).
 TASK_CONFIGS = dict(
-    RotNet='configs/rotnet/rotnet_r3d-tiny_*4rot*.py',
-    VCOP='configs/vcop/vcop_r3d-tiny_*3clips*.py',
-    PRP='configs/prp/prp_r3d-tiny_*4rates*.py',
-    CVRL='configs/cvrl/*tiny*.py',
-    TDL='configs/tdl/*tiny*.py',
-    RSPNet='configs/rspnet/*tiny*.py',
+    RotNet='configs/rotnet/'
+    'rotnet_r3d-tiny_1xb8-8x32x32-4rot-40e_synthmotion.py',
+    VCOP='configs/vcop/vcop_r3d-tiny_1xb8-8x32x32-3clips-40e_synthmotion.py',
+    PRP='configs/prp/prp_r3d-tiny_1xb8-6x32x32-4rates-40e_synthmotion.py',
+    CVRL='configs/cvrl/cvrl_r3d-tiny_1xb16-8x32x32-2clips-40e_synthmotion.py',
+    TDL='configs/tdl/tdl_r3d-tiny_1xb16-8x32x32-triplet-40e_synthmotion.py',
+    RSPNet='configs/rspnet/'
+    'rspnet_r3d-tiny_1xb16-8x32x32-speed1-2-40e_synthmotion.py',
 )
 # Clips per video in the batch (see ``make_batch``).
 VIEWS = dict(RotNet=1, VCOP=3, PRP=2, CVRL=2, TDL=3, RSPNet=3)
@@ -117,9 +120,7 @@ def backbone_names():
 
 @functools.lru_cache(maxsize=None)
 def _task_model_cfg(task):
-    paths = glob.glob(osp.join(REPO, TASK_CONFIGS[task]))
-    assert len(paths) == 1, (task, paths)
-    return Config.fromfile(paths[0]).model.to_dict()
+    return Config.fromfile(osp.join(REPO, TASK_CONFIGS[task])).model.to_dict()
 
 
 @functools.lru_cache(maxsize=None)

@@ -38,7 +38,8 @@ def test_multi_clip_inputs_and_rgb_flip():
     out = pre(dict(inputs=list(clips), data_samples=None))['inputs']
     assert out.shape == (2, 4, 3, 4, 2, 2)
     flipped = clips[:, :, [2, 1, 0]]
-    torch.testing.assert_close(out, flipped[:, :, :, 1:] - flipped[:, :, :, :-1])
+    expected = flipped[:, :, :, 1:] - flipped[:, :, :, :-1]
+    torch.testing.assert_close(out, expected)
 
 
 def test_static_video_gives_zero_input():
