@@ -3,6 +3,7 @@ from typing import Dict, List, Optional, Union
 
 import torch
 import torch.nn.functional as F
+from mmengine.logging import print_log
 from mmengine.optim import OptimWrapper
 
 from mmssl.models.utils.batch_shuffle import (batch_shuffle_ddp,
@@ -45,7 +46,11 @@ class BaseMomentumAlgorithm(BaseSSLAlgorithm):
     The momentum encoder and queue are a sub-module and buffers: saved in
     checkpoints, restored on resume, and ignored by MMAction2 fine-tuning
     (which loads ``backbone.*``). :meth:`init_weights` copies the online
-    weights into the momentum encoder after initialisation.
+    weights into the momentum encoder after initialisation, and loading a
+    state dict that has online weights but no ``momentum_encoder.*`` keys
+    (``load_from`` another method's checkpoint) copies the loaded online
+    weights into the momentum encoder too, so the key encoder starts from
+    the same weights as the online one (:meth:`_fill_momentum_keys`).
 
     Args:
         backbone (dict): Backbone config.
@@ -93,6 +98,39 @@ class BaseMomentumAlgorithm(BaseSSLAlgorithm):
                 queue_dim = out.out_channels
             self.queue = FeatureQueue(
                 queue_size, queue_dim, max_staged=max_staged)
+        self.register_load_state_dict_pre_hook(
+            BaseMomentumAlgorithm._fill_momentum_keys)
+
+    def _fill_momentum_keys(self, state_dict: dict, prefix: str,
+                            *args) -> None:
+        """Load-state-dict pre-hook: give the momentum encoder the loaded
+        online weights when the state dict has none of its own.
+
+        A checkpoint of this algorithm (``--resume``) carries
+        ``momentum_encoder.*`` and is loaded as it is. A checkpoint without
+        them (another method's, or a bare backbone) would otherwise leave
+        the key encoder at its initialisation while the online encoder takes
+        the loaded weights. For each online module (``backbone``, ``neck``)
+        present in the state dict, its entries are copied to
+        ``momentum_encoder.<module>.*``.
+        """
+        own = prefix + 'momentum_encoder.'
+        if any(key.startswith(own) for key in state_dict):
+            return
+        filled = []
+        for name in self.momentum_encoder.names:
+            src = f'{prefix}{name}.'
+            keys = [key for key in state_dict if key.startswith(src)]
+            for key in keys:
+                state_dict[own + key[len(prefix):]] = state_dict[key]
+            if keys:
+                filled.append(name)
+        if filled:
+            print_log(
+                f'{type(self).__name__}: the loaded state dict has no '
+                f'momentum-encoder weights; initialised the momentum '
+                f'encoder\'s {", ".join(filled)} from the loaded online '
+                'weights', logger='current')
 
     def online_modules(self) -> dict:
         """The modules the momentum encoder copies: backbone and neck."""

@@ -189,3 +189,45 @@ def test_tdl_negative_encoder_option():
     with pytest.raises(ValueError, match='negative_encoder'):
         cfg['negative_encoder'] = 'target'
         MODELS.build(cfg)
+
+
+@pytest.mark.parametrize('name', ['RSPNet', 'TDL'])
+def test_load_without_momentum_keys_fills_momentum_encoder(name):
+    """``load_from`` another method's checkpoint: the key encoder starts
+    from the loaded online weights, not from its own initialisation."""
+    from mmengine.runner.checkpoint import load_state_dict
+    model = build(name)
+    donor = build(name)
+    with torch.no_grad():
+        for p in donor.backbone.parameters():
+            p.add_(torch.randn_like(p))
+    backbone_only = {
+        f'backbone.{k}': v.clone()
+        for k, v in donor.backbone.state_dict().items()
+    }
+    load_state_dict(model, backbone_only, strict=False)
+    for key, value in donor.backbone.state_dict().items():
+        torch.testing.assert_close(model.backbone.state_dict()[key], value)
+        torch.testing.assert_close(
+            model.momentum_encoder.backbone.state_dict()[key], value)
+    # the neck was not in the state dict: its key copy is untouched and
+    # still equals the online neck (synced by init_weights)
+    for key, value in model.neck.state_dict().items():
+        torch.testing.assert_close(
+            model.momentum_encoder.neck.state_dict()[key], value)
+
+
+def test_resume_keeps_checkpointed_momentum_encoder():
+    """A checkpoint of the algorithm itself is loaded as it is: the key
+    encoder keeps its own (EMA) weights."""
+    model = build('RSPNet')
+    state = copy.deepcopy(model.state_dict())
+    marker = next(k for k in state
+                  if k.startswith('momentum_encoder.backbone.')
+                  and k.endswith('weight'))
+    state[marker] = state[marker] + 1.0
+    online = marker.replace('momentum_encoder.', '', 1)
+    model.load_state_dict(state)
+    torch.testing.assert_close(model.state_dict()[marker], state[marker])
+    assert not torch.equal(model.state_dict()[marker],
+                           model.state_dict()[online])
