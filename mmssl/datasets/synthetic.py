@@ -62,7 +62,8 @@ from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 import numpy as np
 
 __all__ = [
-    'SYNTHMOTION_CLASSES', 'SYNTHMOTION_VERSION', 'render_video',
+    'SYNTHMOTION_CLASSES', 'SYNTHMOTION_VERSION', 'MOTION_TIMINGS',
+    'render_video',
     'write_video', 'generate_synthmotion', 'ensure_synthmotion',
     'is_synthmotion_up_to_date', 'synthmotion_paths', 'read_synthmotion_list'
 ]
@@ -92,7 +93,14 @@ DEFAULT_PARAMS = dict(
     height=64,
     width=64,
     fps=25,
+    motion='accelerating',
 )
+
+#: Timing of the motion: ``'accelerating'`` (progress t^g, g drawn in
+#: ``_ACCELERATION_RANGE``: an arrow of time for order tasks) or
+#: ``'constant'`` (g = 1: the speed of a video is constant, so a clip's
+#: pixel speed is set by its sampling rate alone, as speed tasks assume).
+MOTION_TIMINGS = ('accelerating', 'constant')
 
 # Video container / codec. MPEG-4 Part 2 in .mp4 is what OpenCV's bundled
 # FFmpeg encodes everywhere (no H.264 encoder is available in the pip wheels),
@@ -267,8 +275,9 @@ def _shape_distance(shape: str, u: np.ndarray, v: np.ndarray,
 
 
 def _object_motion(label: int, rng: np.random.Generator, num_frames: int,
-                   height: int, width: int,
-                   half_size: float) -> Tuple[np.ndarray, np.ndarray]:
+                   height: int, width: int, half_size: float,
+                   motion: str = 'accelerating'
+                   ) -> Tuple[np.ndarray, np.ndarray]:
     """Draw the object's trajectory for a class.
 
     Args:
@@ -278,6 +287,7 @@ def _object_motion(label: int, rng: np.random.Generator, num_frames: int,
         height (int): H.
         width (int): W.
         half_size (float): Object half-extent (pixels) at mid-video.
+        motion (str): One of :data:`MOTION_TIMINGS`.
 
     Returns:
         tuple[np.ndarray, np.ndarray]: Centres (x, y) in pixels, shape
@@ -285,14 +295,18 @@ def _object_motion(label: int, rng: np.random.Generator, num_frames: int,
     """
     name = SYNTHMOTION_CLASSES[label]
     s = min(height, width)
-    # Motion progress in [0, 1]. Every class accelerates (progress = t^g,
-    # g drawn per video): motion is slow early and fast late, so videos have
+    # Motion progress in [0, 1]. By default every class accelerates
+    # (progress = t^g, g drawn per video): motion is slow early and fast
+    # late, so videos have
     # an arrow of time that temporal pretext tasks (clip order, playback
     # speed) can pick up; with constant velocity, clips of a translating
     # object would differ only by position, which pooled features discard.
     linear = np.linspace(0.0, 1.0, num_frames) if num_frames > 1 \
         else np.zeros(1)
-    tau = linear**rng.uniform(*_ACCELERATION_RANGE)
+    # the exponent is drawn in both timings, so that a video's other random
+    # draws (and hence its appearance and path) do not depend on the timing
+    exponent = rng.uniform(*_ACCELERATION_RANGE)
+    tau = linear**(exponent if motion == 'accelerating' else 1.0)
     sizes = np.full(num_frames, half_size)
     # The bounding radius of every shape is <= 1.2 half-sizes.
     margin = 1.2 * half_size
@@ -347,7 +361,8 @@ def render_video(label: int,
                  num_frames: int = 48,
                  height: int = 64,
                  width: int = 64,
-                 return_meta: bool = False):
+                 return_meta: bool = False,
+                 motion: str = 'accelerating'):
     """Render one SynthMotion video.
 
     Appearance is drawn first and independently of ``label`` (same
@@ -364,6 +379,9 @@ def render_video(label: int,
         width (int): Frame width W in pixels. Defaults to 64.
         return_meta (bool): Also return the ground-truth motion. Defaults to
             False.
+        motion (str): Motion timing, one of :data:`MOTION_TIMINGS`:
+            ``'accelerating'`` (default) or ``'constant'`` (same video, same
+            path, uniform speed).
 
     Returns:
         np.ndarray | tuple[np.ndarray, dict]: RGB frames, shape (T, H, W, 3),
@@ -375,6 +393,9 @@ def render_video(label: int,
     if not 0 <= label < len(SYNTHMOTION_CLASSES):
         raise ValueError(f'label must be in [0, {len(SYNTHMOTION_CLASSES)}), '
                          f'got {label}')
+    if motion not in MOTION_TIMINGS:
+        raise ValueError(f'motion must be one of {MOTION_TIMINGS}, got '
+                         f'{motion!r}')
     if num_frames < 1 or height < 8 or width < 8:
         raise ValueError('need num_frames >= 1 and height, width >= 8, got '
                          f'{num_frames}, {height}, {width}')
@@ -399,7 +420,7 @@ def render_video(label: int,
 
     # ---- motion (depends on the label) ----
     centres, sizes = _object_motion(label, rng, num_frames, height, width,
-                                    half_size)
+                                    half_size, motion)
 
     # ---- rasterise: arrays of shape (T, H, W), float32 for speed ----
     f32 = np.float32
@@ -517,6 +538,9 @@ def _normalise_params(**params) -> dict:
                 'num_frames', 'height', 'width'):
         out[key] = int(out[key])
     out['fps'] = float(out['fps'])
+    if out['motion'] not in MOTION_TIMINGS:
+        raise ValueError(f'motion must be one of {MOTION_TIMINGS}, got '
+                         f'{out["motion"]!r}')
     if out['num_train_per_class'] < 0 or out['num_val_per_class'] < 0:
         raise ValueError('numbers of videos per class must be >= 0')
     return out
@@ -595,7 +619,8 @@ def _generate_unlocked(out_dir: str, params: dict,
                 rel = f'videos/{name}/{split}_{name}_{index:04d}{VIDEO_EXT}'
                 frames = render_video(
                     label, _video_rng(params['seed'], split, label, index),
-                    params['num_frames'], params['height'], params['width'])
+                    params['num_frames'], params['height'], params['width'],
+                    motion=params['motion'])
                 write_video(osp.join(out_dir, rel), frames, params['fps'])
                 lines.append(f'{rel} {label}\n')
                 if progress is not None:
@@ -616,7 +641,8 @@ def _is_up_to_date(out_dir: str, params: dict) -> bool:
     meta = _read_meta(out_dir)
     if (meta is None or not meta.get('complete')
             or meta.get('generator_version') != SYNTHMOTION_VERSION
-            or meta.get('params') != params
+            # datasets written before the ``motion`` option accelerate
+            or dict(DEFAULT_PARAMS, **(meta.get('params') or {})) != params
             or meta.get('classes') != list(SYNTHMOTION_CLASSES)):
         return False
     paths = synthmotion_paths(out_dir)
@@ -645,6 +671,7 @@ def generate_synthmotion(out_dir: str,
                          width: int = 64,
                          fps: float = 25,
                          size: Optional[Sequence[int]] = None,
+                         motion: str = 'accelerating',
                          progress: Optional[Callable[[str], None]] = None
                          ) -> Dict[str, str]:
     """(Re)generate the SynthMotion dataset in ``out_dir``, unconditionally.
@@ -664,6 +691,8 @@ def generate_synthmotion(out_dir: str,
         fps (float): Frame rate written to the files. Defaults to 25.
         size (Sequence[int], optional): ``(H, W)``; overrides ``height`` and
             ``width`` when given. Defaults to None.
+        motion (str): Motion timing, ``'accelerating'`` (default) or
+            ``'constant'``; see :data:`MOTION_TIMINGS`.
         progress (Callable[[str], None], optional): Called with the relative
             path of each video after it is written (e.g. to advance a
             progress bar). Defaults to None.
@@ -683,7 +712,8 @@ def generate_synthmotion(out_dir: str,
         height=height,
         width=width,
         fps=fps,
-        size=size)
+        size=size,
+        motion=motion)
     with _dir_lock(out_dir):
         return _generate_unlocked(out_dir, params, progress)
 
@@ -704,7 +734,8 @@ def ensure_synthmotion(out_dir: str,
             :func:`generate_synthmotion`.
         **params: Any of :func:`generate_synthmotion`'s parameters
             (``num_train_per_class``, ``num_val_per_class``, ``seed``,
-            ``num_frames``, ``height``, ``width``, ``fps``, ``size``); missing
+            ``num_frames``, ``height``, ``width``, ``fps``, ``size``,
+            ``motion``); missing
             ones take the defaults.
 
     Returns:

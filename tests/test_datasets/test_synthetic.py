@@ -429,3 +429,61 @@ def test_cli(tmp_path, capsys):
     assert cli.main(args[:-1] + ['4', '--overwrite']) == 0
     with open(osp.join(out, 'meta.json')) as f:
         assert json.load(f)['params']['seed'] == 4
+
+
+# --------------------------------------------------------------------------- #
+# motion timing option
+# --------------------------------------------------------------------------- #
+@pytest.mark.parametrize('label', range(NUM_CLASSES))
+def test_constant_motion_is_uniform_and_keeps_the_video(label):
+    rng_args = dict(num_frames=24, height=48, width=48, return_meta=True)
+    acc, acc_meta = render_video(label, np.random.default_rng(3), **rng_args)
+    const, const_meta = render_video(
+        label, np.random.default_rng(3), motion='constant', **rng_args)
+    # same appearance: shape and texture
+    assert acc_meta['shape'] == const_meta['shape']
+    assert acc_meta['texture'] == const_meta['texture']
+    name = SYNTHMOTION_CLASSES[label]
+    if name.startswith('zoom_'):
+        ratio = const_meta['sizes'][1:] / const_meta['sizes'][:-1]
+        np.testing.assert_allclose(ratio, ratio[0], rtol=1e-6)
+        # a fixed centre (its range depends on the largest size, hence on
+        # the timing)
+        np.testing.assert_allclose(const_meta['centres'],
+                                   const_meta['centres'][:1].repeat(24, 0))
+        return
+    # moves and orbits start at the same place (identical first frames),
+    # end at the same place, and move the object by the same distance in
+    # every frame (a constant speed along a line or a circle)
+    np.testing.assert_array_equal(acc[0], const[0])
+    np.testing.assert_allclose(const_meta['centres'][-1],
+                               acc_meta['centres'][-1])
+    step = np.linalg.norm(np.diff(const_meta['centres'], axis=0), axis=1)
+    np.testing.assert_allclose(step, step[0], rtol=1e-5)
+    acc_step = np.linalg.norm(np.diff(acc_meta['centres'], axis=0), axis=1)
+    assert acc_step[-1] > 2 * acc_step[0]  # the default accelerates
+
+
+def test_motion_option_validation_and_metadata(tmp_path):
+    with pytest.raises(ValueError, match='motion'):
+        render_video(0, np.random.default_rng(0), motion='fast')
+    with pytest.raises(ValueError, match='motion'):
+        generate_synthmotion(str(tmp_path / 'bad'), motion='fast', **TINY)
+    root = str(tmp_path / 'const')
+    paths = generate_synthmotion(root, motion='constant', **TINY)
+    with open(paths['meta']) as f:
+        assert json.load(f)['params']['motion'] == 'constant'
+    assert is_synthmotion_up_to_date(root, motion='constant', **TINY)
+    assert not is_synthmotion_up_to_date(root, **TINY)
+
+
+def test_dataset_written_before_the_motion_option_is_still_current(tmp_path):
+    root = str(tmp_path / 'old')
+    paths = generate_synthmotion(root, **TINY)
+    with open(paths['meta']) as f:
+        meta = json.load(f)
+    del meta['params']['motion']  # as written by the earlier generator
+    with open(paths['meta'], 'w') as f:
+        json.dump(meta, f)
+    assert is_synthmotion_up_to_date(root, **TINY)
+    assert not is_synthmotion_up_to_date(root, motion='constant', **TINY)

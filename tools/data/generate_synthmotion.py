@@ -67,6 +67,13 @@ def parse_args(argv=None) -> argparse.Namespace:
         default=defaults['fps'],
         help='frame rate of the files; default: %(default)s')
     parser.add_argument(
+        '--motion',
+        choices=synthetic.MOTION_TIMINGS,
+        default=defaults['motion'],
+        help='motion timing: accelerating (an arrow of time, for order '
+        'tasks) or constant (uniform speed, for speed tasks); default: '
+        '%(default)s')
+    parser.add_argument(
         '--overwrite',
         action='store_true',
         help='regenerate even if the dataset exists (with any parameters)')
@@ -89,7 +96,8 @@ def main(argv=None) -> int:
         num_frames=args.num_frames,
         height=args.size[0],
         width=args.size[1],
-        fps=args.fps)
+        fps=args.fps,
+        motion=args.motion)
     out_dir = args.out_dir
     paths = synthetic.synthmotion_paths(out_dir)
 
