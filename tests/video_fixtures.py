@@ -1,6 +1,4 @@
 """Test helpers: tiny generated videos whose frames encode their index."""
-import os
-import os.path as osp
 
 import cv2
 import numpy as np

@@ -7,6 +7,7 @@ import torch.nn.functional as F
 from mmaction.structures import ActionDataSample
 from mmengine.model import BaseModel
 
+from mmssl.models.utils.head_in_channels import fill_head_in_channels
 from mmssl.registry import MODELS
 
 SampleList = List[ActionDataSample]
@@ -42,7 +43,15 @@ class BaseSSLAlgorithm(BaseModel):
         data_preprocessor (dict, optional): Defaults to MMAction2's
             ``ActionDataPreprocessor`` with ``format_shape='NCTHW'``.
         init_cfg (dict, optional): Weight initialisation.
+
+    Attributes:
+        head_in_channels_from_backbone (bool): Class attribute. If True, a
+            head config whose ``in_channels`` is missing or ``None`` gets the
+            backbone's output channels, so that changing the backbone is a
+            one-line config change (pretext classifiers: VCOP, RotNet, PRP).
     """
+
+    head_in_channels_from_backbone: bool = False
 
     def __init__(self,
                  backbone: dict,
@@ -59,6 +68,8 @@ class BaseSSLAlgorithm(BaseModel):
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.backbone = MODELS.build(backbone)
         self.neck = MODELS.build(neck) if neck is not None else None
+        if head is not None and self.head_in_channels_from_backbone:
+            head = fill_head_in_channels(head, self.backbone)
         self.head = MODELS.build(head) if head is not None else None
 
     @property

@@ -1,9 +1,8 @@
 """PRP: video playback rate perception."""
-from typing import Dict, List, Optional, Union
+from typing import Dict, Optional
 
 import torch
 
-from mmssl.models.utils.head_in_channels import fill_head_in_channels
 from mmssl.registry import MODELS
 from .base import BaseSSLAlgorithm, SampleList
 from .vcop import stack_field
@@ -41,19 +40,7 @@ class PRP(BaseSSLAlgorithm):
         neck, data_preprocessor, init_cfg: See :class:`BaseSSLAlgorithm`.
     """
 
-    def __init__(self,
-                 backbone: dict,
-                 head: dict,
-                 neck: Optional[dict] = None,
-                 data_preprocessor: Optional[dict] = None,
-                 init_cfg: Optional[Union[dict, List[dict]]] = None) -> None:
-        super().__init__(
-            backbone=backbone,
-            neck=neck,
-            head=None,
-            data_preprocessor=data_preprocessor,
-            init_cfg=init_cfg)
-        self.head = MODELS.build(fill_head_in_channels(head, self.backbone))
+    head_in_channels_from_backbone = True
 
     def _split(self, inputs: torch.Tensor) -> torch.Tensor:
         needed = 2 if self.head.with_decoder else 1

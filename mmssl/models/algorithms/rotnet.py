@@ -3,7 +3,6 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
 
-from mmssl.models.utils.head_in_channels import fill_head_in_channels
 from mmssl.models.utils.rotation import (center_crop_square, check_angles,
                                          draw_rotation_labels, rotate_clips)
 from mmssl.registry import MODELS
@@ -48,6 +47,8 @@ class RotNet3D(BaseSSLAlgorithm):
         neck, data_preprocessor, init_cfg: See :class:`BaseSSLAlgorithm`.
     """
 
+    head_in_channels_from_backbone = True
+
     def __init__(self,
                  backbone: dict,
                  head: dict,
@@ -67,11 +68,10 @@ class RotNet3D(BaseSSLAlgorithm):
         super().__init__(
             backbone=backbone,
             neck=neck,
-            head=None,
+            head=head,
             data_preprocessor=data_preprocessor,
             init_cfg=init_cfg)
         self.angles = angles
-        self.head = MODELS.build(fill_head_in_channels(head, self.backbone))
         if self.head.num_classes != len(self.angles):
             raise ValueError(
                 f'head.num_classes ({self.head.num_classes}) must equal '

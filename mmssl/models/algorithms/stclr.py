@@ -1,5 +1,5 @@
 """STCLR: Simplified TCLR + the Same Speed Localization pretext."""
-from typing import Dict, List, Optional, Union
+from typing import Dict
 
 import torch
 

@@ -1,9 +1,8 @@
 """VCOP: video clip order prediction."""
-from typing import Dict, List, Optional, Union
+from typing import Dict, Optional
 
 import torch
 
-from mmssl.models.utils.head_in_channels import fill_head_in_channels
 from mmssl.registry import MODELS
 from .base import BaseSSLAlgorithm, SampleList
 
@@ -41,19 +40,7 @@ class VCOP(BaseSSLAlgorithm):
         init_cfg (dict | list[dict], optional): Weight initialisation.
     """
 
-    def __init__(self,
-                 backbone: dict,
-                 head: dict,
-                 neck: Optional[dict] = None,
-                 data_preprocessor: Optional[dict] = None,
-                 init_cfg: Optional[Union[dict, List[dict]]] = None) -> None:
-        super().__init__(
-            backbone=backbone,
-            neck=neck,
-            head=None,
-            data_preprocessor=data_preprocessor,
-            init_cfg=init_cfg)
-        self.head = MODELS.build(fill_head_in_channels(head, self.backbone))
+    head_in_channels_from_backbone = True
 
     def loss(self, inputs: torch.Tensor,
              data_samples: SampleList) -> Dict[str, torch.Tensor]:

@@ -1,7 +1,6 @@
 """Masked, optionally weighted frame-reconstruction loss (PRP)."""
 from typing import Optional
 
-import torch
 import torch.nn as nn
 from torch import Tensor
 

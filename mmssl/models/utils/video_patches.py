@@ -8,7 +8,6 @@ pixels at ``(h, w)``; inside a token the pixels are ordered
 """
 from typing import Sequence, Tuple
 
-import torch
 from torch import Tensor
 
 
