@@ -17,6 +17,7 @@ Usage::
                          [--config CONFIG]
 """
 import argparse
+import glob
 import json
 import os
 import os.path as osp
@@ -54,6 +55,33 @@ def step(title: str, args: list) -> None:
     if result.returncode != 0:
         sys.exit(f'demo step "{title}" failed with exit code '
                  f'{result.returncode}')
+
+
+def pretext_summary(work_dir: str) -> str:
+    """Mean logged pretext losses/accuracies of the first and last epoch
+    of the newest run in ``work_dir`` (``vis_data/scalars.json``)."""
+    runs = sorted(
+        glob.glob(osp.join(REPO, work_dir, '*', 'vis_data', 'scalars.json')))
+    if not runs:
+        return 'pretext: no training log found'
+    by_epoch = {}
+    with open(runs[-1]) as f:
+        for line in f:
+            row = json.loads(line)
+            if 'epoch' in row and 'loss' in row:
+                by_epoch.setdefault(row['epoch'], []).append(row)
+    if not by_epoch:
+        return 'pretext: no training scalars logged'
+    first, last = by_epoch[min(by_epoch)], by_epoch[max(by_epoch)]
+    keys = [k for k in first[0] if k.startswith(('loss_', 'acc_'))]
+
+    def mean(rows, key):
+        values = [r[key] for r in rows if key in r]
+        return sum(values) / len(values)
+
+    parts = [f'{k} {mean(first, k):.3f} -> {mean(last, k):.3f}' for k in keys]
+    return (f'pretext (epoch {min(by_epoch)} -> {max(by_epoch)}, mean over '
+            f'the logged iterations): ' + ', '.join(parts))
 
 
 def main() -> None:
@@ -97,6 +125,7 @@ def main() -> None:
         ])
         with open(osp.join(REPO, out)) as f:
             reports[name] = json.load(f)
+    print('\n' + pretext_summary(args.work_dir))
     ks = (1, 5, 10, 20)
     print('\nRetrieval on the synthetic motion dataset (val queries, train '
           'gallery, 10 clips/video)')

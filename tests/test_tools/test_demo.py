@@ -31,6 +31,10 @@ def test_demo_one_epoch(tmp_path):
         assert title in log
     # the default config is VCOP on residual frames
     assert 'resframes' in log
+    # the pretext curve is summarised (one epoch: first == last)
+    line = next(line for line in log.splitlines()
+                if line.startswith('pretext (epoch 1 -> 1'))
+    assert 'loss_order' in line and 'acc_order' in line
     assert (data_root / 'train_list.txt').is_file()
     assert (work_dir / 'epoch_1.pth').is_file()
     rows = {}
