@@ -7,6 +7,7 @@
 # blur at 32 px, SGD lr 0.1) are listed in docs/methods/cvrl.md.
 _base_ = [
     '../_base_/models/vcop_r3d_tiny.py', '../_base_/datasets/synthmotion.py',
+    '../_base_/schedules/sgd_cosine_40e_synthmotion.py',
     '../_base_/default_runtime.py'
 ]
 
@@ -73,19 +74,9 @@ train_dataloader = dict(
         data_prefix=dict(video={{_base_.data_root}}),
         pipeline=train_pipeline))
 
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=40, val_interval=1000)
-val_cfg = None
-val_dataloader = None
-val_evaluator = None
-
-optim_wrapper = dict(
-    type='OptimWrapper',
-    optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=1e-4),
-    clip_grad=dict(max_norm=40, norm_type=2))
-param_scheduler = [
-    dict(type='CosineAnnealingLR', T_max=40, eta_min=1e-4, by_epoch=True)
-]
+# configs/_base_/schedules/sgd_cosine_40e_synthmotion.py with lr 0.1 and
+# weight decay 1e-4 (see above), batch 16.
+optim_wrapper = dict(optimizer=dict(lr=0.1, weight_decay=1e-4))
 default_hooks = dict(
     checkpoint=dict(interval=10, max_keep_ckpts=2), logger=dict(interval=8))
-randomness = dict(seed=0)
-auto_scale_lr = dict(enable=False, base_batch_size=16)
+auto_scale_lr = dict(base_batch_size=16)

@@ -7,6 +7,7 @@
 # translation directions), so the rotation is hard to tell apart here.
 _base_ = [
     '../_base_/models/vcop_r3d_tiny.py', '../_base_/datasets/synthmotion.py',
+    '../_base_/schedules/sgd_cosine_40e_synthmotion.py',
     '../_base_/default_runtime.py'
 ]
 
@@ -38,21 +39,7 @@ train_dataloader = dict(
         data_prefix=dict(video={{_base_.data_root}}),
         pipeline=train_pipeline))
 
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=40, val_interval=1000)
-val_cfg = None
-val_dataloader = None
-val_evaluator = None
-
-# As the VCOP tiny config: SGD (momentum 0.9, weight decay 5e-4), lr 0.01
-# with cosine decay for the short CPU run.
-optim_wrapper = dict(
-    type='OptimWrapper',
-    optimizer=dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=5e-4),
-    clip_grad=dict(max_norm=40, norm_type=2))
-param_scheduler = [
-    dict(type='CosineAnnealingLR', T_max=40, eta_min=1e-4, by_epoch=True)
-]
+# Schedule: configs/_base_/schedules/sgd_cosine_40e_synthmotion.py, as the
+# VCOP tiny config (SGD lr 0.01, momentum 0.9, weight decay 5e-4, cosine).
 default_hooks = dict(
     checkpoint=dict(interval=10, max_keep_ckpts=2), logger=dict(interval=10))
-randomness = dict(seed=0)
-auto_scale_lr = dict(enable=False, base_batch_size=8)
