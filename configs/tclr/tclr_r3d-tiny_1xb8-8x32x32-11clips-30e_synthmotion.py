@@ -7,6 +7,7 @@ _base_ = [
     '../_base_/models/tclr_family_r3d_tiny.py',
     '../_base_/datasets/synthmotion.py',
     '../_base_/datasets/tclr_clip_augment.py',
+    '../_base_/schedules/adam_plateau_30e_synthmotion.py',
     '../_base_/default_runtime.py'
 ]
 
@@ -52,27 +53,7 @@ train_dataloader = dict(
         data_prefix=dict(video={{_base_.data_root}}),
         pipeline=train_pipeline))
 
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=30, val_interval=1000)
-val_cfg = None
-val_dataloader = None
-val_evaluator = None
-
-# Adam, lr 1e-3, weight decay 1e-9; lr / 10 when the epoch's training loss
-# has not improved for `patience` epochs (STCLR Sec. 4.2.2; patience 12 in
-# the paper, 9 for TCLR in Sec. 4.2.4, 4 for the 30-epoch CPU run).
-optim_wrapper = dict(
-    type='OptimWrapper',
-    optimizer=dict(type='Adam', lr=1e-3, weight_decay=1e-9))
-param_scheduler = [
-    dict(
-        type='ReduceOnPlateauLR',
-        monitor='loss',
-        rule='less',
-        factor=0.1,
-        patience=4)
-]
-custom_hooks = [dict(type='TrainLossPlateauHook', monitor='loss')]
+# Schedule: configs/_base_/schedules/adam_plateau_30e_synthmotion.py (Adam
+# 1e-3, lr / 10 on a training-loss plateau, STCLR Sec. 4.2.2).
 default_hooks = dict(
     checkpoint=dict(interval=10, max_keep_ckpts=2), logger=dict(interval=8))
-randomness = dict(seed=0)
-auto_scale_lr = dict(enable=False, base_batch_size=8)
