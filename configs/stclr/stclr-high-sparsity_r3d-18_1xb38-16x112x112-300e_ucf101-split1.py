@@ -11,15 +11,15 @@ train_pipeline = [
         clip_len=16,
         skip_rates='high',
         instance_source='local',
-        ssl_num_clips=3,
-        ssl_speeds=16,
-        ssl_same_prob=0.75,
-        ssl_none_prob=0.25),
+        speedloc_num_clips=3,
+        speedloc_speeds=16,
+        speedloc_same_prob=0.75,
+        speedloc_none_prob=0.25),
     dict(type='DecordDecodeUnion'),
     dict(type='Resize', scale=(171, 128), keep_ratio=False),
     dict(type='PerClipTransform', transforms={{_base_.tclr_clip_aug_112}}),
     dict(type='FormatShape', input_format='NCTHW'),
-    dict(type='PackSSLInputs', target_keys=('ssl_speeds', 'ssl_label'))
+    dict(type='PackSSLInputs', target_keys=('speedloc_speeds', 'speedloc_label'))
 ]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 train_cfg = dict(max_epochs=300, val_interval=300)

@@ -3,26 +3,26 @@
 # L = L_Pretext (Same Speed Localization) + L_IC + L_SLL.
 # - Sec. 4.3.1: default pretraining settings of Sec. 4.2.2 (Simplified TCLR
 #   config) with sparse local clips at skip rates 1, 4, 8, 16, 32 and an
-#   SSL tuple of three 16x112x112 clips encoded by the same R3D-18.
-# - SSL defaults (Sec. 4.2.1): K=3, S=2, C1=0.6, C2=0.75, C3=0.25, max skip
+#   SpeedLoc tuple of three 16x112x112 clips encoded by the same R3D-18.
+# - SpeedLoc defaults (Sec. 4.2.1): K=3, S=2, C1=0.6, C2=0.75, C3=0.25, max skip
 #   rate 16, dropout 0.5, labels [12, 13, 23, None] -> [0, 1, 2, 3].
-# - Cross-video tuples (C1) are composed from the SSL clips of other videos
+# - Cross-video tuples (C1) are composed from the SpeedLoc clips of other videos
 #   in the batch, without reading more videos (docs/methods/tclr_family.md,
 #   "Cost"). For the paper's extra reads add, after DecordDecodeUnion,
-#   dict(type='ReadCrossVideoSSLClips', ann_file=..., data_prefix=...,
+#   dict(type='ReadCrossVideoSpeedLocClips', ann_file=..., data_prefix=...,
 #   prob=0.6) and set model.cross_video_prob=0.
 _base_ = ['./simplified-tclr_r3d-18_1xb38-16x112x112-400e_ucf101-split1.py']
 
 skip_rates = (1, 4, 8, 16, 32)
 model = dict(
     type='STCLR',
-    ssl_head=dict(
+    speedloc_head=dict(
         type='SameSpeedLocalizationHead',
         in_channels=512,
         num_clips=3,
         hidden_channels=512,
         dropout_ratio=0.5),
-    ssl_num_clips=3,
+    speedloc_num_clips=3,
     cross_video_prob=0.6,
     same_prob=0.75)
 
@@ -33,14 +33,14 @@ train_pipeline = [
         clip_len=16,
         skip_rates=skip_rates,
         instance_source='local',
-        ssl_num_clips=3,
-        ssl_speeds=16,
-        ssl_same_prob=0.75,
-        ssl_none_prob=0.25),
+        speedloc_num_clips=3,
+        speedloc_speeds=16,
+        speedloc_same_prob=0.75,
+        speedloc_none_prob=0.25),
     dict(type='DecordDecodeUnion'),
     dict(type='Resize', scale=(171, 128), keep_ratio=False),
     dict(type='PerClipTransform', transforms={{_base_.tclr_clip_aug_112}}),
     dict(type='FormatShape', input_format='NCTHW'),
-    dict(type='PackSSLInputs', target_keys=('ssl_speeds', 'ssl_label'))
+    dict(type='PackSSLInputs', target_keys=('speedloc_speeds', 'speedloc_label'))
 ]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

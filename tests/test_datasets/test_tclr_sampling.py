@@ -1,4 +1,4 @@
-"""TCLR / Simplified TCLR / STCLR / SSL samplers: exact layouts, skip rates,
+"""TCLR / Simplified TCLR / STCLR / SpeedLoc samplers: exact layouts, skip rates,
 label distributions, determinism, and the optional cross-video reads."""
 import os.path as osp
 
@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from video_fixtures import frame_index, write_index_video
 
-from mmssl.datasets.transforms import (ReadCrossVideoSSLClips,
+from mmssl.datasets.transforms import (ReadCrossVideoSpeedLocClips,
                                        SparseLocalSampleClips,
-                                       SSLTupleSampleClips, STCLRSampleClips,
+                                       SpeedLocTupleSampleClips, STCLRSampleClips,
                                        TCLRSampleClips, fit_indices_to_video,
                                        speed_tuple_label)
 from mmssl.datasets.transforms.same_speed_sampling import (place_clips,
@@ -181,8 +181,8 @@ def test_sparse_separate_instance_clips():
 @pytest.mark.parametrize('sampler', [
     TCLRSampleClips(clip_len=8),
     SparseLocalSampleClips(clip_len=4, instance_source='separate'),
-    STCLRSampleClips(clip_len=4, skip_rates='low', ssl_speeds=6),
-    SSLTupleSampleClips(clip_len=4, speeds=8),
+    STCLRSampleClips(clip_len=4, skip_rates='low', speedloc_speeds=6),
+    SpeedLocTupleSampleClips(clip_len=4, speeds=8),
 ], ids=lambda s: type(s).__name__)
 def test_determinism_under_seed(sampler):
     outs = []
@@ -192,27 +192,27 @@ def test_determinism_under_seed(sampler):
     for a, b in zip(*outs):
         assert np.array_equal(a['frame_inds'], b['frame_inds'])
         assert np.array_equal(a['clip_rates'], b['clip_rates'])
-        assert a.get('ssl_label') == b.get('ssl_label')
+        assert a.get('speedloc_label') == b.get('speedloc_label')
     # and the draws differ between samples
     assert len({o['frame_inds'].tobytes() for o in outs[0]}) > 1
 
 
-def test_stclr_layout_appends_ssl_tuple():
+def test_stclr_layout_appends_speedloc_tuple():
     sampler = STCLRSampleClips(
-        clip_len=4, skip_rates='low', ssl_num_clips=3, ssl_speeds=(2, 5, 9))
+        clip_len=4, skip_rates='low', speedloc_num_clips=3, speedloc_speeds=(2, 5, 9))
     np.random.seed(0)
     for _ in range(20):
         out = sampler(dict(total_frames=300))
         c = clips(out)
         assert c.shape == (13, 4) and out['num_clips'] == 13
-        speeds = out['ssl_speeds']
+        speeds = out['speedloc_speeds']
         assert (np.diff(c[10:], axis=1) == speeds[:, None]).all()
         assert set(speeds.tolist()) <= {2, 5, 9}
-        assert out['ssl_label'] == speed_tuple_label(speeds)
+        assert out['speedloc_label'] == speed_tuple_label(speeds)
         assert out['clip_rates'][10:].tolist() == speeds.tolist()
 
 
-# ------------------------------------------------------------------ SSL
+# ------------------------------------------------------------------ SpeedLoc
 
 
 def test_speed_pairs_and_label_encoding():
@@ -222,17 +222,17 @@ def test_speed_pairs_and_label_encoding():
     assert speed_tuple_label(speeds).tolist() == [0, 1, 2, 3, -1]
 
 
-def test_ssl_label_distribution_under_c2():
-    sampler = SSLTupleSampleClips(clip_len=4, speeds=16, same_prob=0.75)
+def test_speedloc_label_distribution_under_c2():
+    sampler = SpeedLocTupleSampleClips(clip_len=4, speeds=16, same_prob=0.75)
     np.random.seed(0)
     n = 4000
     labels, speeds_seen = [], set()
     for _ in range(n):
         out = sampler(dict(total_frames=100))
-        speeds = out['ssl_speeds']
-        assert speed_tuple_label(speeds) == out['ssl_label']
+        speeds = out['speedloc_speeds']
+        assert speed_tuple_label(speeds) == out['speedloc_label']
         assert speeds.min() >= 1 and speeds.max() <= 16
-        labels.append(out['ssl_label'])
+        labels.append(out['speedloc_label'])
         speeds_seen.update(speeds.tolist())
     freq = np.bincount(labels, minlength=4) / n
     # C2 = 0.75 spread uniformly over the 3 pair positions; C3 = 0.25 None
@@ -241,35 +241,35 @@ def test_ssl_label_distribution_under_c2():
 
 
 @pytest.mark.parametrize('c2', [0.0, 0.4, 1.0])
-def test_ssl_none_probability_is_one_minus_c2(c2):
-    sampler = SSLTupleSampleClips(clip_len=2, speeds=8, same_prob=c2)
+def test_speedloc_none_probability_is_one_minus_c2(c2):
+    sampler = SpeedLocTupleSampleClips(clip_len=2, speeds=8, same_prob=c2)
     np.random.seed(1)
-    labels = [sampler(dict(total_frames=50))['ssl_label']
+    labels = [sampler(dict(total_frames=50))['speedloc_label']
               for _ in range(2000)]
     assert abs(np.mean(np.array(labels) == 3) - (1 - c2)) < 0.035
     assert sampler.none_prob == pytest.approx(1 - c2)
 
 
-def test_ssl_clip_indices_follow_speeds_with_loop():
-    sampler = SSLTupleSampleClips(clip_len=8, speeds=(3, 10), num_clips=2)
+def test_speedloc_clip_indices_follow_speeds_with_loop():
+    sampler = SpeedLocTupleSampleClips(clip_len=8, speeds=(3, 10), num_clips=2)
     np.random.seed(0)
     for _ in range(20):
         out = sampler(dict(total_frames=40))
         c = clips(out)
-        for clip, s in zip(c, out['ssl_speeds']):
+        for clip, s in zip(c, out['speedloc_speeds']):
             # 'loop' keeps the skip rate modulo the video length
             assert ((np.diff(clip) - s) % 40 == 0).all()
             assert clip.min() >= 0 and clip.max() < 40
 
 
-def test_ssl_bad_arguments():
+def test_speedloc_bad_arguments():
     with pytest.raises(ValueError, match='C3'):
-        SSLTupleSampleClips(same_prob=0.75, none_prob=0.3)
-    SSLTupleSampleClips(same_prob=0.75, none_prob=0.25)
+        SpeedLocTupleSampleClips(same_prob=0.75, none_prob=0.3)
+    SpeedLocTupleSampleClips(same_prob=0.75, none_prob=0.25)
     with pytest.raises(ValueError, match='num_same'):
-        SSLTupleSampleClips(num_same=3)
+        SpeedLocTupleSampleClips(num_same=3)
     with pytest.raises(ValueError, match='distinct'):
-        SSLTupleSampleClips(num_clips=3, speeds=2)
+        SpeedLocTupleSampleClips(num_clips=3, speeds=2)
 
 
 @pytest.mark.parametrize('mode', ['resample', 'loop', 'clamp'])
@@ -303,20 +303,20 @@ def four_videos(tmp_path_factory):
 
 
 def _decoded_sample(four_videos, speeds):
-    """A decoded STCLR-like sample: 2 other clips + 3 SSL clips, 4 frames
+    """A decoded STCLR-like sample: 2 other clips + 3 SpeedLoc clips, 4 frames
     each, all frames a constant 255 so replaced frames are recognisable."""
     imgs = [np.full((24, 24, 3), 255, np.uint8) for _ in range(5 * 4)]
     return dict(
-        imgs=imgs, clip_len=4, num_clips=5, ssl_speeds=np.array(speeds),
+        imgs=imgs, clip_len=4, num_clips=5, speedloc_speeds=np.array(speeds),
         filename=osp.join(four_videos['root'], four_videos['names'][0]))
 
 
-def test_cross_video_reads_replace_ssl_clips_at_same_speeds(four_videos):
-    t = ReadCrossVideoSSLClips(
+def test_cross_video_reads_replace_speedloc_clips_at_same_speeds(four_videos):
+    t = ReadCrossVideoSpeedLocClips(
         four_videos['ann'], dict(video=four_videos['root']), prob=1.0)
     np.random.seed(0)
     out = t(_decoded_sample(four_videos, [2, 2, 3]))
-    assert out['ssl_cross_video'] == 1 and out['num_extra_reads'] == 3
+    assert out['speedloc_cross_video'] == 1 and out['num_extra_reads'] == 3
     imgs = out['imgs']
     assert all(f.shape == (24, 24, 3) for f in imgs)  # resized
     assert all((f == 255).all() for f in imgs[:8])  # other clips untouched
@@ -327,7 +327,7 @@ def test_cross_video_reads_replace_ssl_clips_at_same_speeds(four_videos):
 
 def test_cross_video_reads_use_distinct_other_videos(four_videos,
                                                      monkeypatch):
-    t = ReadCrossVideoSSLClips(
+    t = ReadCrossVideoSpeedLocClips(
         four_videos['ann'], four_videos['root'], prob=1.0)
     seen = []
 
@@ -346,15 +346,15 @@ def test_cross_video_reads_use_distinct_other_videos(four_videos,
 
 
 def test_cross_video_reads_probability_zero_and_errors(four_videos):
-    t = ReadCrossVideoSSLClips(four_videos['ann'], four_videos['root'],
+    t = ReadCrossVideoSpeedLocClips(four_videos['ann'], four_videos['root'],
                                prob=0.0)
     sample = _decoded_sample(four_videos, [1, 2, 3])
     out = t(dict(sample))
-    assert out['ssl_cross_video'] == 0 and out['num_extra_reads'] == 0
+    assert out['speedloc_cross_video'] == 0 and out['num_extra_reads'] == 0
     assert all((f == 255).all() for f in out['imgs'])
     with pytest.raises(ValueError, match='C1'):
-        ReadCrossVideoSSLClips(four_videos['ann'], prob=1.5)
-    t = ReadCrossVideoSSLClips(four_videos['ann'], four_videos['root'],
+        ReadCrossVideoSpeedLocClips(four_videos['ann'], prob=1.5)
+    t = ReadCrossVideoSpeedLocClips(four_videos['ann'], four_videos['root'],
                                prob=1.0)
     with pytest.raises(ValueError, match='other videos'):
         t(_decoded_sample(four_videos, [1, 2, 3, 4]))

@@ -19,10 +19,10 @@ CONFIGS = {
     'simplified': ('configs/stclr/simplified-tclr_r3d-tiny_1xb8-8x32x32-'
                    '10clips-30e_synthmotion.py', ('loss_ic', 'loss_sll')),
     'stclr': ('configs/stclr/stclr_r3d-tiny_1xb8-8x32x32-13clips-30e_'
-              'synthmotion.py', ('loss_ic', 'loss_sll', 'loss_ssl',
-                                 'acc_ssl', 'ssl_cross_ratio')),
-    'ssl': ('configs/stclr/ssl_r3d-tiny_1xb8-8x32x32-3clips-30e_'
-            'synthmotion.py', ('loss_ssl', 'acc_ssl')),
+              'synthmotion.py', ('loss_ic', 'loss_sll', 'loss_speedloc',
+                                 'acc_speedloc', 'speedloc_cross_ratio')),
+    'speedloc': ('configs/stclr/speedloc_r3d-tiny_1xb8-8x32x32-3clips-30e_'
+            'synthmotion.py', ('loss_speedloc', 'acc_speedloc')),
 }
 FAST = [
     'train_dataloader.num_workers=0',
@@ -58,7 +58,7 @@ def test_train_one_epoch(name, synthmotion, tmp_path):
     # the checkpoint loads with torch's weights_only unpickler (mmssl's
     # allow-list): no scheduler pickles objects into it
     ckpt = torch.load(osp.join(work_dir, 'epoch_1.pth'))
-    if name != 'ssl':
+    if name != 'speedloc':
         # TrainLossPlateauHook stepped the plateau scheduler with the
         # epoch's mean training loss
         state = ckpt['param_schedulers'][0]

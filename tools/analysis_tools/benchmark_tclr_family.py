@@ -20,8 +20,8 @@ Example (the numbers in docs/methods/tclr_family.md)::
         --warmup 4 --round-iters 1 --threads 1 --extra-reads \
         --out work_dirs/tclr_family/benchmark_80.json
 
-``--extra-reads`` adds STCLR reading other videos for its cross-video SSL
-tuples (``ReadCrossVideoSSLClips``), the paper's behaviour.
+``--extra-reads`` adds STCLR reading other videos for its cross-video SpeedLoc
+tuples (``ReadCrossVideoSpeedLocClips``), the paper's behaviour.
 """
 import argparse
 import json
@@ -57,7 +57,7 @@ def parse_args() -> argparse.Namespace:
         '--extra-reads',
         action='store_true',
         help='also run STCLR reading K other videos per cross-video tuple '
-        '(ReadCrossVideoSSLClips, C1 = the model\'s cross_video_prob), as '
+        '(ReadCrossVideoSpeedLocClips, C1 = the model\'s cross_video_prob), as '
         'in the paper')
     parser.add_argument('--iters', type=int, default=24,
                         help='timed iterations per method')
@@ -96,7 +96,7 @@ def load_cfg(path: str, args: argparse.Namespace, extra_reads: bool):
         pipeline.insert(
             decode + 1,
             dict(
-                type='ReadCrossVideoSSLClips',
+                type='ReadCrossVideoSpeedLocClips',
                 ann_file=loader.dataset.ann_file,
                 data_prefix=loader.dataset.data_prefix,
                 prob=cfg.model.get('cross_video_prob', 0.6)))

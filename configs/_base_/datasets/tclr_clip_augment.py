@@ -38,7 +38,7 @@ def _tclr_clip_aug(size, area_range):
 # Same Speed Localization pretext augmentations (STCLR Sec. 4.2.1):
 # random-sized crop, horizontal flip, Gaussian blur, grayscale, colour
 # jitter; no strengths are given, SimCLR's are used.
-def _ssl_clip_aug(size):
+def _speedloc_clip_aug(size):
     return [
         dict(type='RandomResizedCrop', area_range=(0.3, 1.0),
              aspect_ratio_range=(0.75, 1.333)),
@@ -53,5 +53,5 @@ def _ssl_clip_aug(size):
 
 tclr_clip_aug_112 = _tclr_clip_aug(112, (0.27, 0.75))  # 128x171 frames
 tclr_clip_aug_32 = _tclr_clip_aug(32, (0.36, 1.0))  # square frames
-ssl_clip_aug_128 = _ssl_clip_aug(128)
-ssl_clip_aug_32 = _ssl_clip_aug(32)
+speedloc_clip_aug_128 = _speedloc_clip_aug(128)
+speedloc_clip_aug_32 = _speedloc_clip_aug(32)

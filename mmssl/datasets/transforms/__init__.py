@@ -17,14 +17,14 @@ __all__ = [
 from .masking import TubeMaskGenerator, tube_mask  # noqa: E402
 
 __all__ += ['TubeMaskGenerator', 'tube_mask']
-from .cross_video import ReadCrossVideoSSLClips  # noqa: E402
-from .same_speed_sampling import (SSLTupleSampleClips,  # noqa: E402
+from .cross_video import ReadCrossVideoSpeedLocClips  # noqa: E402
+from .same_speed_sampling import (SpeedLocTupleSampleClips,  # noqa: E402
                                   speed_tuple_label)
 from .tclr_sampling import (SparseLocalSampleClips,  # noqa: E402
                             STCLRSampleClips, TCLRSampleClips)
 
 __all__ += [
-    'ReadCrossVideoSSLClips', 'SSLTupleSampleClips', 'speed_tuple_label',
+    'ReadCrossVideoSpeedLocClips', 'SpeedLocTupleSampleClips', 'speed_tuple_label',
     'SparseLocalSampleClips', 'STCLRSampleClips', 'TCLRSampleClips'
 ]
 from .prp_sampling import PRPSampleClip  # noqa: E402

@@ -1,7 +1,7 @@
 """Optional extra video reads for cross-video Same Speed Localization tuples.
 
 STCLR (Altabrawee & Mohd Noor, Neurocomputing, Sec. 3.3 and 4.2.4) draws the
-``K`` SSL clips from ``K`` *other* videos with probability ``C1``, which makes
+``K`` SpeedLoc clips from ``K`` *other* videos with probability ``C1``, which makes
 an epoch read ``N + (1 - C1) N + K C1 N`` videos (Table 6: 3.0x TCLR's epoch
 time at ``C1 = 0.6``). mmssl's default builds those tuples from clips already
 decoded in the batch (``compose_speed_tuples`` in the algorithm) and reads
@@ -22,22 +22,22 @@ from .same_speed_sampling import place_clips, speed_offsets
 
 
 @TRANSFORMS.register_module()
-class ReadCrossVideoSSLClips(BaseTransform):
-    """With probability ``C1``, re-read the SSL clips from other videos.
+class ReadCrossVideoSpeedLocClips(BaseTransform):
+    """With probability ``C1``, re-read the SpeedLoc clips from other videos.
 
-    The last ``K = len(ssl_speeds)`` clips of the sample (the SSL tuple of
-    :class:`SSLTupleSampleClips` / :class:`STCLRSampleClips`) are replaced by
+    The last ``K = len(speedloc_speeds)`` clips of the sample (the SpeedLoc tuple of
+    :class:`SpeedLocTupleSampleClips` / :class:`STCLRSampleClips`) are replaced by
     clips of ``K`` distinct other videos of ``ann_file`` (uniformly drawn),
-    clip ``k`` read at the same skip rate ``ssl_speeds[k]`` from a random
-    start. The speeds, hence ``ssl_label``, are unchanged. Frames of a video
+    clip ``k`` read at the same skip rate ``speedloc_speeds[k]`` from a random
+    start. The speeds, hence ``speedloc_label``, are unchanged. Frames of a video
     with another size are resized (bilinear) to this sample's frame size.
 
     Required Keys: ``imgs`` (decoded, before augmentation), ``clip_len``,
-    ``num_clips``, ``ssl_speeds``, ``filename``.
+    ``num_clips``, ``speedloc_speeds``, ``filename``.
 
     Modified Keys: ``imgs``.
 
-    Added Keys: ``ssl_cross_video`` (int, 1 if replaced), ``num_extra_reads``
+    Added Keys: ``speedloc_cross_video`` (int, 1 if replaced), ``num_extra_reads``
     (int, videos opened by this transform).
 
     Args:
@@ -91,35 +91,35 @@ class ReadCrossVideoSSLClips(BaseTransform):
         return list(frames)
 
     def transform(self, results: Dict) -> Dict:
-        """Replace the SSL clips with clips of other videos (prob. C1)."""
-        speeds = np.asarray(results['ssl_speeds']).reshape(-1)
-        num_ssl, clip_len = speeds.size, int(results['clip_len'])
-        results['ssl_cross_video'] = 0
+        """Replace the SpeedLoc clips with clips of other videos (prob. C1)."""
+        speeds = np.asarray(results['speedloc_speeds']).reshape(-1)
+        num_speedloc, clip_len = speeds.size, int(results['clip_len'])
+        results['speedloc_cross_video'] = 0
         results['num_extra_reads'] = 0
         if np.random.rand() >= self.prob:
             return results
         others = [v for v in self.videos if v != results['filename']]
-        if len(others) < num_ssl:
+        if len(others) < num_speedloc:
             raise ValueError(f'{self.ann_file} lists {len(others)} other '
-                             f'videos; a cross-video SSL tuple needs '
-                             f'{num_ssl}')
-        picked = np.random.choice(len(others), num_ssl, replace=False)
+                             f'videos; a cross-video SpeedLoc tuple needs '
+                             f'{num_speedloc}')
+        picked = np.random.choice(len(others), num_speedloc, replace=False)
         imgs = list(results['imgs'])
         if len(imgs) != int(results['num_clips']) * clip_len:
-            raise ValueError('ReadCrossVideoSSLClips must run right after '
+            raise ValueError('ReadCrossVideoSpeedLocClips must run right after '
                              'the decode step (imgs holds '
                              f'{len(imgs)} frames, expected num_clips * '
                              f'clip_len = {results["num_clips"]} * '
                              f'{clip_len})')
         size = np.shape(imgs[0])[:2]
-        first = len(imgs) - num_ssl * clip_len
+        first = len(imgs) - num_speedloc * clip_len
         for k, (v, speed) in enumerate(zip(picked, speeds)):
             start = first + k * clip_len
             imgs[start:start + clip_len] = self._read_clip(
                 others[v], int(speed), clip_len, size)
         results['imgs'] = imgs
-        results['ssl_cross_video'] = 1
-        results['num_extra_reads'] = num_ssl
+        results['speedloc_cross_video'] = 1
+        results['num_extra_reads'] = num_speedloc
         return results
 
     def __repr__(self) -> str:

@@ -1,4 +1,4 @@
-"""Same Speed Localization (SSL) tuples: speeds, labels and clip indices.
+"""Same Speed Localization (SpeedLoc) tuples: speeds, labels and clip indices.
 
 STCLR (Altabrawee & Mohd Noor, "STCLR: Sparse Temporal Contrastive Learning
 for Video Representation", Neurocomputing), Sec. 3.3 and Fig. 4: a tuple of
@@ -11,7 +11,7 @@ differ; for ``K = 3``: ``[12, 13, 23, None] -> [0, 1, 2, 3]``.
 Whether the clips come from one video or from ``K`` different videos
 (probability ``C1``) is decided after sampling: by the algorithm from the
 clips already decoded in the batch (:func:`mmssl.models.utils.
-compose_speed_tuples`), or, at extra cost, by :class:`ReadCrossVideoSSLClips`.
+compose_speed_tuples`), or, at extra cost, by :class:`ReadCrossVideoSpeedLocClips`.
 Speeds are kept in both cases, so the label follows from the speeds.
 """
 import itertools
@@ -29,7 +29,7 @@ def speed_pairs(num_clips: int) -> Tuple[Tuple[int, int], ...]:
 
 
 def speed_tuple_label(speeds: np.ndarray) -> np.ndarray:
-    """SSL label(s) from clip speeds.
+    """SpeedLoc label(s) from clip speeds.
 
     Args:
         speeds (np.ndarray): ``(..., K)`` skip rates of the tuple's clips.
@@ -37,7 +37,7 @@ def speed_tuple_label(speeds: np.ndarray) -> np.ndarray:
     Returns:
         np.ndarray: ``(...)`` labels: index of the single equal-speed pair,
         ``K(K-1)/2`` if all speeds differ, ``-1`` if more than one pair is
-        equal (not a valid SSL tuple).
+        equal (not a valid SpeedLoc tuple).
     """
     speeds = np.asarray(speeds)
     pairs = np.asarray(speed_pairs(speeds.shape[-1]))
@@ -73,7 +73,7 @@ def resolve_speeds(speeds: Union[int, Sequence[int]], num_clips: int,
 
 def draw_speed_tuple(speeds: np.ndarray, num_clips: int,
                      same_prob: float) -> Tuple[np.ndarray, int]:
-    """Draw the speeds of one SSL tuple and its label.
+    """Draw the speeds of one SpeedLoc tuple and its label.
 
     With probability ``same_prob`` (C2) one pair (uniform over the pairs)
     shares a speed drawn uniformly from ``speeds`` and the other clips get
@@ -145,12 +145,12 @@ def speed_offsets(clip_len: int,
 
 
 @TRANSFORMS.register_module()
-class SSLTupleSampleClips(BaseMultiClipSampler):
+class SpeedLocTupleSampleClips(BaseMultiClipSampler):
     """Sample a Same Speed Localization tuple of one video (STCLR Sec. 3.3).
 
     Altabrawee & Mohd Noor, "STCLR", Neurocomputing, Sec. 3.3 / 4.2.1:
     ``K = 3`` clips of ``clip_len`` frames; clip ``k`` is read with skip rate
-    ``ssl_speeds[k]`` from its own uniformly random start (clips may
+    ``speedloc_speeds[k]`` from its own uniformly random start (clips may
     overlap). Speeds follow :func:`draw_speed_tuple` (``C2`` same pair,
     ``C3 = 1 - C2`` all different). All clips come from this sample's video;
     the cross-video case (``C1``) is built later (module docstring).
@@ -165,8 +165,8 @@ class SSLTupleSampleClips(BaseMultiClipSampler):
 
         - frame_inds (np.ndarray): ``K * clip_len`` indices, clip after clip.
         - clip_len, num_clips (= K), frame_interval (= 1; rates vary)
-        - ssl_speeds (np.ndarray): ``(K,)`` skip rate of each clip.
-        - ssl_label (int): position of the same-speed pair or ``None`` class.
+        - speedloc_speeds (np.ndarray): ``(K,)`` skip rate of each clip.
+        - speedloc_label (int): position of the same-speed pair or ``None`` class.
         - clip_rates (np.ndarray): ``(V,)`` skip rate of every clip.
 
     Args:
@@ -194,7 +194,7 @@ class SSLTupleSampleClips(BaseMultiClipSampler):
                  test_mode: bool = False) -> None:
         super().__init__(clip_len, num_clips, short_video_mode, test_mode)
         if num_same != 2 or num_clips < 2:
-            raise ValueError(f'SSL labels are defined for num_same=2 and '
+            raise ValueError(f'SpeedLoc labels are defined for num_same=2 and '
                              f'num_clips >= 2, got num_same={num_same}, '
                              f'num_clips={num_clips}')
         self.speeds = resolve_speeds(speeds, num_clips)
@@ -222,8 +222,8 @@ class SSLTupleSampleClips(BaseMultiClipSampler):
     def transform(self, results: Dict) -> Dict:
         """Sample the tuple and write its indices and targets."""
         inds, speeds, label = self.sample(results['total_frames'])
-        results['ssl_speeds'] = speeds
-        results['ssl_label'] = label
+        results['speedloc_speeds'] = speeds
+        results['speedloc_label'] = label
         results['clip_rates'] = speeds.copy()
         return self._write(results, inds, 1)
 

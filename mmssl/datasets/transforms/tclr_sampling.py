@@ -13,7 +13,7 @@ from typing import Dict, Optional, Sequence, Union
 import numpy as np
 
 from mmssl.registry import TRANSFORMS
-from .same_speed_sampling import (SSLTupleSampleClips, place_clips,
+from .same_speed_sampling import (SpeedLocTupleSampleClips, place_clips,
                                   speed_offsets)
 from .sampling import BaseMultiClipSampler
 
@@ -272,52 +272,52 @@ class STCLRSampleClips(SparseLocalSampleClips):
     """STCLR clips: the sparse layout plus one Same Speed Localization tuple.
 
     Altabrawee & Mohd Noor, "STCLR", Neurocomputing, Eq. 1 and Sec. 3.3:
-    :class:`SparseLocalSampleClips` followed by ``K`` SSL clips of this
-    sample's video drawn by :class:`SSLTupleSampleClips`. Layout:
-    ``[<sparse layout>, S_0..S_{K-1}]`` (the SSL clips are always last), so
+    :class:`SparseLocalSampleClips` followed by ``K`` SpeedLoc clips of this
+    sample's video drawn by :class:`SpeedLocTupleSampleClips`. Layout:
+    ``[<sparse layout>, S_0..S_{K-1}]`` (the SpeedLoc clips are always last), so
     ``V = 2n + K`` (``instance_source='local'``) or ``2n + 2 + K``.
 
-    Added Keys: those of :class:`SparseLocalSampleClips` plus ``ssl_speeds``
-    ``(K,)`` and ``ssl_label`` (see :class:`SSLTupleSampleClips`).
+    Added Keys: those of :class:`SparseLocalSampleClips` plus ``speedloc_speeds``
+    ``(K,)`` and ``speedloc_label`` (see :class:`SpeedLocTupleSampleClips`).
 
     Args:
-        ssl_num_clips (int): ``K``. Defaults to 3.
-        ssl_speeds (int | Sequence[int]): SSL skip rates (int = max).
+        speedloc_num_clips (int): ``K``. Defaults to 3.
+        speedloc_speeds (int | Sequence[int]): SpeedLoc skip rates (int = max).
             Defaults to 16 (Sec. 4.2.1).
-        ssl_same_prob (float): ``C2``. Defaults to 0.75.
-        ssl_none_prob (float, optional): ``C3 = 1 - C2``.
-        ssl_short_video_mode (str): Defaults to ``'loop'`` (keeps speeds).
+        speedloc_same_prob (float): ``C2``. Defaults to 0.75.
+        speedloc_none_prob (float, optional): ``C3 = 1 - C2``.
+        speedloc_short_video_mode (str): Defaults to ``'loop'`` (keeps speeds).
         **kwargs: :class:`SparseLocalSampleClips` arguments.
     """
 
     def __init__(self,
-                 ssl_num_clips: int = 3,
-                 ssl_speeds: Union[int, Sequence[int]] = 16,
-                 ssl_same_prob: float = 0.75,
-                 ssl_none_prob: Optional[float] = None,
-                 ssl_short_video_mode: str = 'loop',
+                 speedloc_num_clips: int = 3,
+                 speedloc_speeds: Union[int, Sequence[int]] = 16,
+                 speedloc_same_prob: float = 0.75,
+                 speedloc_none_prob: Optional[float] = None,
+                 speedloc_short_video_mode: str = 'loop',
                  **kwargs) -> None:
         super().__init__(**kwargs)
-        self.ssl = SSLTupleSampleClips(
+        self.speedloc = SpeedLocTupleSampleClips(
             clip_len=self.clip_len,
-            num_clips=ssl_num_clips,
-            speeds=ssl_speeds,
-            same_prob=ssl_same_prob,
-            none_prob=ssl_none_prob,
-            short_video_mode=ssl_short_video_mode,
+            num_clips=speedloc_num_clips,
+            speeds=speedloc_speeds,
+            same_prob=speedloc_same_prob,
+            none_prob=speedloc_none_prob,
+            short_video_mode=speedloc_short_video_mode,
             test_mode=self.test_mode)
-        self.num_clips += ssl_num_clips
+        self.num_clips += speedloc_num_clips
 
     def transform(self, results: Dict) -> Dict:
-        """Sample the sparse layout and the SSL tuple."""
+        """Sample the sparse layout and the SpeedLoc tuple."""
         total = results['total_frames']
         inds, clip_rates, rates = self.sample_sparse(total)
-        ssl_inds, speeds, label = self.ssl.sample(total)
+        speedloc_inds, speeds, label = self.speedloc.sample(total)
         results['local_rates'] = rates.astype(np.int64)
         results['clip_rates'] = np.concatenate([clip_rates, speeds])
-        results['ssl_speeds'] = speeds
-        results['ssl_label'] = label
-        return self._write(results, np.concatenate([inds, ssl_inds]), 1)
+        results['speedloc_speeds'] = speeds
+        results['speedloc_label'] = label
+        return self._write(results, np.concatenate([inds, speedloc_inds]), 1)
 
     def __repr__(self) -> str:
-        return (super().__repr__()[:-1] + f', ssl={self.ssl!r})')
+        return (super().__repr__()[:-1] + f', speedloc={self.speedloc!r})')

@@ -1,9 +1,9 @@
-"""Same Speed Localization pretext on its own (STCLR's "SSL only")."""
+"""Same Speed Localization pretext on its own (STCLR's "SpeedLoc only")."""
 from typing import Dict, List, Optional, Union
 
 import torch
 
-from mmssl.models.utils.speed_tuples import compose_ssl_batch
+from mmssl.models.utils.speed_tuples import compose_speedloc_batch
 from mmssl.registry import MODELS
 from .base import BaseSSLAlgorithm, SampleList
 from .vcop import stack_field
@@ -11,20 +11,20 @@ from .vcop import stack_field
 
 @MODELS.register_module()
 class SameSpeedLocalization(BaseSSLAlgorithm):
-    """Same Speed Localization (SSL) pretext.
+    """Same Speed Localization (SpeedLoc) pretext.
 
     Altabrawee & Mohd Noor, "STCLR: Sparse Temporal Contrastive Learning for
-    Video Representation", Neurocomputing, Sec. 3.3 (Fig. 4) and the "SSL
+    Video Representation", Neurocomputing, Sec. 3.3 (Fig. 4) and the "SpeedLoc
     pretext only" ablation of Sec. 4.2.1: a tuple of ``K = 3`` clips, the
     shared backbone's pooled features, and :class:`SameSpeedLocalizationHead`
     classifying which pair has the same speed (or none).
 
-    Inputs ``(B, K, C, T, H, W)`` from :class:`SSLTupleSampleClips` (clip
-    ``k`` of the tuple at index ``k``); data samples carry ``ssl_speeds``
-    ``(K,)`` and ``ssl_label``. With probability ``cross_video_prob``
-    (``C1``) a sample's tuple is replaced by one composed of the SSL clips
+    Inputs ``(B, K, C, T, H, W)`` from :class:`SpeedLocTupleSampleClips` (clip
+    ``k`` of the tuple at index ``k``); data samples carry ``speedloc_speeds``
+    ``(K,)`` and ``speedloc_label``. With probability ``cross_video_prob``
+    (``C1``) a sample's tuple is replaced by one composed of the SpeedLoc clips
     of ``K`` different samples of the batch (speeds kept, label derived from
-    them; :func:`compose_speed_tuples`). Use :class:`ReadCrossVideoSSLClips`
+    them; :func:`compose_speed_tuples`). Use :class:`ReadCrossVideoSpeedLocClips`
     with ``cross_video_prob=0`` to read other videos instead.
 
     Args:
@@ -56,31 +56,31 @@ class SameSpeedLocalization(BaseSSLAlgorithm):
 
     def loss(self, inputs: torch.Tensor,
              data_samples: SampleList) -> Dict[str, torch.Tensor]:
-        """``loss_ssl``, ``acc_ssl`` and ``ssl_cross_ratio``."""
+        """``loss_speedloc``, ``acc_speedloc`` and ``speedloc_cross_ratio``."""
         k = self.head.num_clips
         if inputs.dim() != 6 or inputs.shape[1] != k:
             raise ValueError(f'SameSpeedLocalization expects (B, {k}, C, T, '
-                             'H, W) inputs from SSLTupleSampleClips, got '
+                             'H, W) inputs from SpeedLocTupleSampleClips, got '
                              f'{tuple(inputs.shape)}')
         feats = self.pooled_features(inputs)
         if self.with_neck:
             feats = self.neck(feats)
-        speeds = stack_field(data_samples, 'ssl_speeds').to(feats.device)
-        labels = stack_field(data_samples, 'ssl_label').to(feats.device)
+        speeds = stack_field(data_samples, 'speedloc_speeds').to(feats.device)
+        labels = stack_field(data_samples, 'speedloc_label').to(feats.device)
         prob = self.cross_video_prob if self.training else 0.0
-        feats, labels, cross = compose_ssl_batch(feats, speeds, prob,
+        feats, labels, cross = compose_speedloc_batch(feats, speeds, prob,
                                                  self.same_prob, labels)
         losses = self.head.loss(feats, labels)
-        losses['ssl_cross_ratio'] = cross.float().mean()
+        losses['speedloc_cross_ratio'] = cross.float().mean()
         return losses
 
     def predict(self, inputs: torch.Tensor,
                 data_samples: Optional[SampleList] = None) -> SampleList:
-        """Features ``feats``; for SSL tuples with targets also
-        ``pred_ssl`` (on the samples' own tuples)."""
+        """Features ``feats``; for SpeedLoc tuples with targets also
+        ``pred_speedloc`` (on the samples' own tuples)."""
         data_samples = super().predict(inputs, data_samples)
         has_tuple = inputs.dim() == 6 and inputs.shape[
-            1] == self.head.num_clips and all('ssl_label' in s
+            1] == self.head.num_clips and all('speedloc_label' in s
                                                for s in data_samples)
         if has_tuple:
             feats = self.pooled_features(inputs)
@@ -88,5 +88,5 @@ class SameSpeedLocalization(BaseSSLAlgorithm):
                 feats = self.neck(feats)
             for sample, pred in zip(data_samples,
                                     self.head(feats).argmax(1)):
-                sample.set_field(pred, 'pred_ssl')
+                sample.set_field(pred, 'pred_speedloc')
         return data_samples

@@ -1,4 +1,4 @@
-"""Same Speed Localization (SSL) classification head (STCLR)."""
+"""Same Speed Localization (SpeedLoc) classification head (STCLR)."""
 import itertools
 from typing import Dict, Optional
 
@@ -73,17 +73,17 @@ class SameSpeedLocalizationHead(BaseModule):
 
     def loss(self, feats: torch.Tensor,
              labels: torch.Tensor) -> Dict[str, torch.Tensor]:
-        """Cross-entropy ``loss_ssl`` and top-1 accuracy ``acc_ssl``.
+        """Cross-entropy ``loss_speedloc`` and top-1 accuracy ``acc_speedloc``.
 
         Args:
             feats (torch.Tensor): ``(B, K, D)``.
             labels (torch.Tensor): ``(B,)`` classes in ``[0, K(K-1)/2]``.
         """
         if labels.min() < 0 or labels.max() >= self.num_classes:
-            raise ValueError(f'SSL labels must be in [0, {self.num_classes})'
+            raise ValueError(f'SpeedLoc labels must be in [0, {self.num_classes})'
                              f', got {labels.tolist()}')
         logits = self(feats)
         loss = self.loss_cls(logits, labels)
         with torch.no_grad():
             acc = (logits.argmax(1) == labels).float().mean()
-        return dict(loss_ssl=loss, acc_ssl=acc)
+        return dict(loss_speedloc=loss, acc_speedloc=acc)

@@ -7,7 +7,7 @@ from .motion_attention import motion_attention  # noqa: F401
 from .rotation import (center_crop_square, check_angles,  # noqa: F401
                        draw_rotation_labels, rotate_clips)
 from .speed_tuples import (compose_speed_tuples,  # noqa: F401
-                           compose_ssl_batch, speed_label)
+                           compose_speedloc_batch, speed_label)
 from .batch_shuffle import (batch_shuffle_ddp,  # noqa: F401,E402
                             batch_unshuffle_ddp)
 from .feature_channels import (backbone_out_channels,  # noqa: F401,E402

@@ -2,10 +2,10 @@
 
 STCLR (Altabrawee & Mohd Noor, "STCLR: Sparse Temporal Contrastive Learning
 for Video Representation", Neurocomputing, Sec. 3.3): with probability
-``C1`` the ``K`` clips of an SSL tuple come from ``K`` different videos. The
+``C1`` the ``K`` clips of an SpeedLoc tuple come from ``K`` different videos. The
 paper reads ``K`` more videos for such a tuple (Sec. 4.2.4, Table 6: an
 STCLR epoch costs 3.0x TCLR's at ``C1 = 0.6``). Here every sample already
-carries ``K`` SSL clips of its own video with known speeds; a cross-video
+carries ``K`` SpeedLoc clips of its own video with known speeds; a cross-video
 tuple is composed from the clips of *other samples in the batch* instead,
 keeping each clip's speed, so its label follows from the speeds. No video is
 read twice.
@@ -21,7 +21,7 @@ from torch import Tensor
 
 
 def speed_label(speeds: Tensor) -> Tensor:
-    """SSL labels from speeds (torch twin of ``speed_tuple_label``).
+    """SpeedLoc labels from speeds (torch twin of ``speed_tuple_label``).
 
     Args:
         speeds (Tensor): ``(N, K)`` skip rates.
@@ -57,10 +57,10 @@ def compose_speed_tuples(
         same_prob: float,
         generator: Optional[torch.Generator] = None
 ) -> Tuple[Tensor, Tensor, Tensor]:
-    """Replace, with probability ``C1``, each sample's own SSL tuple by one
+    """Replace, with probability ``C1``, each sample's own SpeedLoc tuple by one
     composed of clips of ``K`` different samples of the batch.
 
-    Clip pool: the ``B * K`` SSL clips of the batch, clip ``n`` of sample
+    Clip pool: the ``B * K`` SpeedLoc clips of the batch, clip ``n`` of sample
     ``n // K`` with speed ``speeds.flatten()[n]``. A composed tuple is
     "same" with probability ``C2`` (a pair of clips of two different videos
     with equal speed, placed at a uniformly drawn pair position; the other
@@ -70,7 +70,7 @@ def compose_speed_tuples(
     tuple; ``cross`` reports which rows were replaced.
 
     Args:
-        speeds (Tensor): ``(B, K)`` long, speeds of each sample's SSL clips.
+        speeds (Tensor): ``(B, K)`` long, speeds of each sample's SpeedLoc clips.
         cross_prob (float): ``C1``.
         same_prob (float): ``C2`` (``C3 = 1 - C2`` for "None").
         generator (torch.Generator, optional): RNG.
@@ -138,17 +138,17 @@ def compose_speed_tuples(
     return index, labels, cross
 
 
-def compose_ssl_batch(feats: Tensor,
+def compose_speedloc_batch(feats: Tensor,
                       speeds: Tensor,
                       cross_prob: float,
                       same_prob: float,
                       given_labels: Optional[Tensor] = None,
                       generator: Optional[torch.Generator] = None
                       ) -> Tuple[Tensor, Tensor, Tensor]:
-    """Features and labels of the SSL tuples of a batch.
+    """Features and labels of the SpeedLoc tuples of a batch.
 
     Args:
-        feats (Tensor): ``(B, K, D)`` features of each sample's SSL clips.
+        feats (Tensor): ``(B, K, D)`` features of each sample's SpeedLoc clips.
         speeds (Tensor): ``(B, K)`` their speeds.
         cross_prob (float): ``C1`` (0 keeps every sample's own tuple).
         same_prob (float): ``C2`` for composed tuples.
@@ -162,11 +162,11 @@ def compose_ssl_batch(feats: Tensor,
         ``(B,)`` and the cross-video mask ``(B,)``.
     """
     if feats.shape[:2] != speeds.shape:
-        raise ValueError(f'SSL features {tuple(feats.shape)} and ssl_speeds '
+        raise ValueError(f'SpeedLoc features {tuple(feats.shape)} and speedloc_speeds '
                          f'{tuple(speeds.shape)} disagree on (B, K)')
     if given_labels is not None and not torch.equal(
             given_labels.to(speeds.device), speed_label(speeds)):
-        raise ValueError('ssl_label does not match ssl_speeds '
+        raise ValueError('speedloc_label does not match speedloc_speeds '
                          f'({given_labels.tolist()} vs speeds '
                          f'{speeds.tolist()})')
     index, labels, cross = compose_speed_tuples(speeds, cross_prob,

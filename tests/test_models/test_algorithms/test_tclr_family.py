@@ -1,5 +1,5 @@
 """TCLR, Simplified TCLR, STCLR and Same Speed Localization: losses on tiny
-inputs, clip layouts, in-batch SSL tuple composition, heads, neck, hook."""
+inputs, clip layouts, in-batch SpeedLoc tuple composition, heads, neck, hook."""
 import copy
 import itertools
 
@@ -13,7 +13,7 @@ import mmssl  # noqa: F401
 from mmssl.models.losses import (GlobalLocalContrastiveLoss,
                                  InstanceContrastiveLoss,
                                  LocalLocalContrastiveLoss)
-from mmssl.models.utils import (compose_speed_tuples, compose_ssl_batch,
+from mmssl.models.utils import (compose_speed_tuples, compose_speedloc_batch,
                                 speed_label)
 from mmssl.registry import MODELS
 
@@ -33,7 +33,7 @@ HEAD = dict(
     type='TemporalContrastiveHead',
     loss_instance=dict(type='InstanceContrastiveLoss', temperature=0.3),
     loss_local=dict(type='LocalLocalContrastiveLoss', temperature=0.3))
-SSL_HEAD = dict(type='SameSpeedLocalizationHead', in_channels=64,
+SPEEDLOC_HEAD = dict(type='SameSpeedLocalizationHead', in_channels=64,
                 hidden_channels=16)
 
 
@@ -56,7 +56,7 @@ def build_tclr(instance_mode='separate', num_local_clips=4):
 def build_stclr(**kwargs):
     return build(dict(type='STCLR', neck=NECK,
                       head=dict(HEAD, local_loss_name='loss_sll'),
-                      ssl_head=SSL_HEAD, num_local_clips=5, **kwargs))
+                      speedloc_head=SPEEDLOC_HEAD, num_local_clips=5, **kwargs))
 
 
 def samples(speeds=None):
@@ -65,8 +65,8 @@ def samples(speeds=None):
         sample = ActionDataSample().set_gt_labels(i)
         if s is not None:
             s = torch.tensor(s)
-            sample.set_field(s, 'ssl_speeds')
-            sample.set_field(speed_label(s[None])[0], 'ssl_label')
+            sample.set_field(s, 'speedloc_speeds')
+            sample.set_field(speed_label(s[None])[0], 'speedloc_label')
         out.append(sample)
     return out
 
@@ -146,41 +146,41 @@ def test_stclr_loss_and_backward():
     speeds = [[1, 1, 3], [2, 4, 5]]
     losses = model(batch(13), samples(speeds), mode='loss')
     assert_trains(model, losses, {
-        'loss_ic', 'loss_sll', 'loss_ssl', 'acc_ssl', 'ssl_cross_ratio'
+        'loss_ic', 'loss_sll', 'loss_speedloc', 'acc_speedloc', 'speedloc_cross_ratio'
     })
-    assert all(p.grad is not None for p in model.ssl_head.parameters())
+    assert all(p.grad is not None for p in model.speedloc_head.parameters())
     # batch of 2 < K = 3 videos: no cross-video tuple can be composed
-    assert losses['ssl_cross_ratio'] == 0
+    assert losses['speedloc_cross_ratio'] == 0
 
 
-def test_stclr_ssl_uses_the_last_clips_with_sampler_labels():
+def test_stclr_speedloc_uses_the_last_clips_with_sampler_labels():
     model = build_stclr(cross_video_prob=0.0).eval()
     speeds = [[1, 1, 3], [2, 4, 5]]
     x = batch(13)
     with torch.no_grad():
         losses = model.loss(x, samples(speeds))
         pooled = model.pooled_features(x)[:, 10:]
-        logits = model.ssl_head(pooled)
+        logits = model.speedloc_head(pooled)
     expected = F.cross_entropy(logits, torch.tensor([0, 3]))
-    assert torch.allclose(losses['loss_ssl'], expected, atol=1e-5)
+    assert torch.allclose(losses['loss_speedloc'], expected, atol=1e-5)
     bad = samples(speeds)
-    bad[0].set_field(torch.tensor(2), 'ssl_label')
-    with pytest.raises(ValueError, match='ssl_label does not match'):
+    bad[0].set_field(torch.tensor(2), 'speedloc_label')
+    with pytest.raises(ValueError, match='speedloc_label does not match'):
         model.loss(x, bad)
 
 
 def test_same_speed_localization_alone():
-    model = build(dict(type='SameSpeedLocalization', head=SSL_HEAD))
+    model = build(dict(type='SameSpeedLocalization', head=SPEEDLOC_HEAD))
     speeds = [[1, 1, 3], [2, 4, 5], [3, 6, 6], [5, 2, 5]]
     losses = model(batch(3, 4, 16), samples(speeds), mode='loss')
-    assert set(losses) == {'loss_ssl', 'acc_ssl', 'ssl_cross_ratio'}
-    losses['loss_ssl'].backward()
+    assert set(losses) == {'loss_speedloc', 'acc_speedloc', 'speedloc_cross_ratio'}
+    losses['loss_speedloc'].backward()
     assert all(p.grad is not None for p in model.backbone.parameters())
     model.eval()
     out = model(batch(3, 4, 16), samples(speeds), mode='predict')
     assert out[0].feats.shape == (64, )
-    assert 0 <= int(out[0].pred_ssl) < 4
-    with pytest.raises(ValueError, match='SSLTupleSampleClips'):
+    assert 0 <= int(out[0].pred_speedloc) < 4
+    with pytest.raises(ValueError, match='SpeedLocTupleSampleClips'):
         model(batch(4, 4, 16), samples(speeds), mode='loss')
 
 
@@ -246,28 +246,28 @@ def test_compose_determinism_identity_and_small_batches():
     assert not cross.any() and (labels == 3).all()
 
 
-def test_compose_ssl_batch_gathers_features():
+def test_compose_speedloc_batch_gathers_features():
     feats = torch.randn(6, 3, 5)
     speeds = torch.tensor([[1, 1, 2], [3, 4, 5], [2, 2, 1], [5, 5, 3],
                            [1, 2, 3], [4, 4, 2]])
     torch.manual_seed(0)
-    out, labels, cross = compose_ssl_batch(feats, speeds, 1.0, 0.75,
+    out, labels, cross = compose_speedloc_batch(feats, speeds, 1.0, 0.75,
                                            speed_label(speeds))
     torch.manual_seed(0)
     index, labels2, _ = compose_speed_tuples(speeds, 1.0, 0.75)
     assert torch.equal(out, feats.reshape(18, 5)[index])
     assert torch.equal(labels, labels2) and cross.any()
     with pytest.raises(ValueError, match='disagree'):
-        compose_ssl_batch(feats[:, :2], speeds, 0.6, 0.75)
+        compose_speedloc_batch(feats[:, :2], speeds, 0.6, 0.75)
 
 
 # --------------------------------------------------- heads and the neck
 
 
-def test_ssl_head_matches_explicit_pairwise_reference():
+def test_speedloc_head_matches_explicit_pairwise_reference():
     init_default_scope('mmssl')
     torch.manual_seed(0)
-    head = MODELS.build(dict(SSL_HEAD, init_cfg=None)).eval()
+    head = MODELS.build(dict(SPEEDLOC_HEAD, init_cfg=None)).eval()
     feats = torch.randn(4, 3, 64)
     logits = head(feats)
     assert logits.shape == (4, 4) and head.num_classes == 4
@@ -279,9 +279,9 @@ def test_ssl_head_matches_explicit_pairwise_reference():
         ref = head.fc_cls(torch.cat(pair_vecs))
         assert torch.allclose(logits[b], ref, atol=1e-5)
     losses = head.loss(feats, torch.tensor([0, 1, 2, 3]))
-    assert torch.allclose(losses['loss_ssl'],
+    assert torch.allclose(losses['loss_speedloc'],
                           F.cross_entropy(logits, torch.tensor([0, 1, 2, 3])))
-    with pytest.raises(ValueError, match='SSL labels'):
+    with pytest.raises(ValueError, match='SpeedLoc labels'):
         head.loss(feats, torch.tensor([0, 1, 2, 4]))
 
 

@@ -1,5 +1,5 @@
 # Same Speed Localization pretext alone (Altabrawee & Mohd Noor, "STCLR",
-# Neurocomputing, Sec. 3.3 and the "SSL pretext only" ablation, Sec. 4.2.1):
+# Neurocomputing, Sec. 3.3 and the "SpeedLoc pretext only" ablation, Sec. 4.2.1):
 # - R3D-18; tuples of K=3 clips of 16x128x128; S=2, C1=0.6, C2=0.75,
 #   C3=0.25, max skip rate 16, dropout 0.5, 4 classes [12, 13, 23, None].
 # - Augmentations: random-sized crop, horizontal flip, Gaussian blur,
@@ -7,7 +7,7 @@
 # - SGD lr 1e-2, momentum 0.9, weight decay 1e-4, batch 24, one-cycle
 #   schedule, 499 epochs.
 # Cross-video tuples (C1) are composed from other videos of the batch; see
-# the STCLR config for the optional extra reads (ReadCrossVideoSSLClips).
+# the STCLR config for the optional extra reads (ReadCrossVideoSpeedLocClips).
 _base_ = [
     '../_base_/models/tclr_family_r3d_18.py',
     '../_base_/datasets/ucf101_split1_tclr_retrieval.py',
@@ -31,7 +31,7 @@ model = dict(
 train_pipeline = [
     dict(type='SafeDecordInit'),
     dict(
-        type='SSLTupleSampleClips',
+        type='SpeedLocTupleSampleClips',
         clip_len=16,
         num_clips=3,
         speeds=16,
@@ -39,9 +39,9 @@ train_pipeline = [
         none_prob=0.25),
     dict(type='DecordDecodeUnion'),
     dict(type='Resize', scale=(171, 128), keep_ratio=False),
-    dict(type='PerClipTransform', transforms={{_base_.ssl_clip_aug_128}}),
+    dict(type='PerClipTransform', transforms={{_base_.speedloc_clip_aug_128}}),
     dict(type='FormatShape', input_format='NCTHW'),
-    dict(type='PackSSLInputs', target_keys=('ssl_speeds', 'ssl_label'))
+    dict(type='PackSSLInputs', target_keys=('speedloc_speeds', 'speedloc_label'))
 ]
 train_dataloader = dict(
     batch_size=24,

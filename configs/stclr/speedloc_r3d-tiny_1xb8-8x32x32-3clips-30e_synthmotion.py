@@ -1,7 +1,7 @@
-# Same Speed Localization pretext alone ("SSL pretext only", STCLR Sec.
+# Same Speed Localization pretext alone ("SpeedLoc pretext only", STCLR Sec.
 # 4.2.1), tiny CPU setting on the embedded synthetic motion dataset
 # (docs/methods/tclr_family.md). Scaled down from
-# ssl_r3d-18_1xb24-16x128x128-499e_ucf101-split1.py: 8-frame 32x32 clips,
+# speedloc_r3d-18_1xb24-16x128x128-499e_ucf101-split1.py: 8-frame 32x32 clips,
 # speeds 1..5 (so clips fit the 48-frame videos), batch 8, 30 epochs.
 _base_ = [
     '../_base_/models/tclr_family_r3d_tiny.py',
@@ -26,16 +26,16 @@ model = dict(
 train_pipeline = [
     dict(type='SafeDecordInit'),
     dict(
-        type='SSLTupleSampleClips',
+        type='SpeedLocTupleSampleClips',
         clip_len=8,
         num_clips=3,
         speeds=5,
         same_prob=0.75),
     dict(type='DecordDecodeUnion'),
     dict(type='Resize', scale=(-1, 40)),
-    dict(type='PerClipTransform', transforms={{_base_.ssl_clip_aug_32}}),
+    dict(type='PerClipTransform', transforms={{_base_.speedloc_clip_aug_32}}),
     dict(type='FormatShape', input_format='NCTHW'),
-    dict(type='PackSSLInputs', target_keys=('ssl_speeds', 'ssl_label'))
+    dict(type='PackSSLInputs', target_keys=('speedloc_speeds', 'speedloc_label'))
 ]
 train_dataloader = dict(
     batch_size=8,
