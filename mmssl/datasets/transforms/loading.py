@@ -3,10 +3,10 @@ from typing import Dict, Optional
 
 import numpy as np
 from mmcv.transforms import BaseTransform
-from mmengine.logging import MMLogger
 
 from mmssl.registry import TRANSFORMS
 from ..errors import VideoReadError, describe_source
+from ..skip_log import report_skip
 
 ERROR_MODES = ('raise', 'skip')
 
@@ -19,10 +19,14 @@ def _check_mode(on_error: str) -> str:
 
 
 def _fail(on_error: str, message: str, cause: Exception) -> None:
-    """Raise :class:`VideoReadError`, or log a skip (caller returns None)."""
+    """Raise :class:`VideoReadError`, or report a skip (caller returns None).
+
+    A skip is counted by the dataset and the ``SkipAccountingHook``
+    (``mmssl/datasets/skip_log.py``), or logged when no dataset collects it.
+    """
     if on_error == 'raise':
         raise VideoReadError(message) from cause
-    MMLogger.get_current_instance().warning(f'skipping sample: {message}')
+    report_skip(message)
 
 
 @TRANSFORMS.register_module()
