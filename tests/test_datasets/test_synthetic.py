@@ -1,4 +1,4 @@
-"""Tests for the SynthMotion generator (mmssl/datasets/synthetic.py)."""
+"""Tests for the SynthMotion generator (mmssl/datasets/synthmotion/)."""
 import importlib.util
 import json
 import os
@@ -265,10 +265,10 @@ def test_decord_reads_every_video(tiny):
 
 def test_decoded_frames_match_rendered(tiny):
     """The codec is lossy, but decoded frames stay close to the render."""
-    from mmssl.datasets.synthetic import _video_rng
+    from mmssl.datasets.synthmotion.layout import video_rng
     for label in (0, 5):
         name = SYNTHMOTION_CLASSES[label]
-        rendered = render_video(label, _video_rng(0, 'train', label, 1),
+        rendered = render_video(label, video_rng(0, 'train', label, 1),
                                 TINY['num_frames'], TINY['height'],
                                 TINY['width'])
         decoded = _decode(
@@ -487,3 +487,13 @@ def test_dataset_written_before_the_motion_option_is_still_current(tmp_path):
         json.dump(meta, f)
     assert is_synthmotion_up_to_date(root, **TINY)
     assert not is_synthmotion_up_to_date(root, motion='constant', **TINY)
+
+
+def test_legacy_module_reexports_the_package():
+    """``mmssl.datasets.synthetic`` (the pre-split path that tools, tests,
+    docs and user code import) exposes the package's public objects."""
+    from mmssl.datasets import synthetic, synthmotion
+    assert synthetic.__all__ == synthmotion.__all__
+    for name in synthmotion.__all__:
+        assert getattr(synthetic, name) is getattr(synthmotion, name), name
+    assert synthetic.DEFAULT_PARAMS['num_frames'] == 48

@@ -18,18 +18,18 @@ import sys
 import time
 
 try:
-    from mmssl.datasets import synthetic
+    from mmssl.datasets import synthmotion
 except ImportError:  # running from a source checkout without installing
     sys.path.insert(0, osp.abspath(osp.join(osp.dirname(__file__), '..',
                                             '..')))
-    from mmssl.datasets import synthetic
+    from mmssl.datasets import synthmotion
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    defaults = synthetic.DEFAULT_PARAMS
+    defaults = synthmotion.DEFAULT_PARAMS
     parser = argparse.ArgumentParser(
         description='Generate the deterministic SynthMotion video dataset '
-        f'({len(synthetic.SYNTHMOTION_CLASSES)} motion classes).')
+        f'({len(synthmotion.SYNTHMOTION_CLASSES)} motion classes).')
     parser.add_argument(
         '--out-dir',
         default='data/synthmotion',
@@ -68,7 +68,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         help='frame rate of the files; default: %(default)s')
     parser.add_argument(
         '--motion',
-        choices=synthetic.MOTION_TIMINGS,
+        choices=synthmotion.MOTION_TIMINGS,
         default=defaults['motion'],
         help='motion timing: accelerating (an arrow of time, for order '
         'tasks) or constant (uniform speed, for speed tasks); default: '
@@ -99,10 +99,10 @@ def main(argv=None) -> int:
         fps=args.fps,
         motion=args.motion)
     out_dir = args.out_dir
-    paths = synthetic.synthmotion_paths(out_dir)
+    paths = synthmotion.synthmotion_paths(out_dir)
 
     if not args.overwrite:
-        if synthetic.is_synthmotion_up_to_date(out_dir, **params):
+        if synthmotion.is_synthmotion_up_to_date(out_dir, **params):
             print(f'SynthMotion with these parameters is already in {out_dir}'
                   ' (use --overwrite to regenerate).')
             return 0
@@ -114,7 +114,7 @@ def main(argv=None) -> int:
                 file=sys.stderr)
             return 1
 
-    num_classes = len(synthetic.SYNTHMOTION_CLASSES)
+    num_classes = len(synthmotion.SYNTHMOTION_CLASSES)
     total = (args.num_train_per_class + args.num_val_per_class) * num_classes
     try:
         from tqdm import tqdm
@@ -123,7 +123,7 @@ def main(argv=None) -> int:
     bar = tqdm(total=total, unit='video', desc='SynthMotion') if tqdm else None
     start = time.perf_counter()
     try:
-        synthetic.generate_synthmotion(
+        synthmotion.generate_synthmotion(
             out_dir,
             progress=(lambda _: bar.update(1)) if bar is not None else None,
             **params)
