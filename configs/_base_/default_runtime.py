@@ -6,8 +6,14 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=10, ignore_last=False),
     param_scheduler=dict(type='ParamSchedulerHook'),
+    # 'atomic_local' (mmssl/utils/atomic_file_backend.py): temporary file +
+    # rename, so a kill during a save never leaves a truncated epoch_N.pth
     checkpoint=dict(
-        type='CheckpointHook', interval=1, max_keep_ckpts=3, save_last=True),
+        type='CheckpointHook',
+        interval=1,
+        max_keep_ckpts=3,
+        save_last=True,
+        backend_args=dict(backend='atomic_local')),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     sync_buffers=dict(type='SyncBuffersHook'))
 
