@@ -4,8 +4,9 @@ from .vcop import VCOP
 
 __all__ = ['BaseSSLAlgorithm', 'VCOP']
 from .videomae import VideoMAE  # noqa: E402
+from .videomae_cnn import VideoMAECNN  # noqa: E402
 
-__all__ += ['VideoMAE']
+__all__ += ['VideoMAE', 'VideoMAECNN']
 from .prp import PRP  # noqa: E402
 from .rotnet import RotNet3D  # noqa: E402
 

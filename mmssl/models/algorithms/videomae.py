@@ -7,7 +7,32 @@ from torch import Tensor
 from mmssl.models.utils.masked_vit import check_vit, vit_visible_tokens
 from mmssl.registry import MODELS
 from .base import BaseSSLAlgorithm, SampleList
-from .vcop import stack_field
+from mmssl.models.utils.data_samples import stack_field
+
+
+def flatten_clips_and_masks(inputs: Tensor,
+                            masks: Optional[Tensor] = None
+                            ) -> Tuple[Tensor, Optional[Tensor]]:
+    """Merge the clip dimension into the batch for clips and tube masks.
+
+    Args:
+        inputs (Tensor): ``(B, V, C, T, H, W)`` or ``(B, C, T, H, W)``.
+        masks (Tensor, optional): ``(B, V, N)`` or ``(B, N)``.
+
+    Returns:
+        tuple: clips ``(B * V, C, T, H, W)`` and masks ``(B * V, N)``.
+    """
+    if inputs.dim() == 6:
+        inputs = inputs.flatten(0, 1)
+        if masks is not None and masks.dim() == 3:
+            masks = masks.flatten(0, 1)
+    elif inputs.dim() != 5:
+        raise ValueError('expected inputs of shape (B, V, C, T, H, W) or '
+                         f'(B, C, T, H, W), got {tuple(inputs.shape)}')
+    if masks is not None and masks.shape[0] != inputs.shape[0]:
+        raise ValueError(f'{masks.shape[0]} masks for {inputs.shape[0]} '
+                         'clips: TubeMaskGenerator writes one mask per clip')
+    return inputs, masks
 
 
 @MODELS.register_module()
@@ -65,18 +90,7 @@ class VideoMAE(BaseSSLAlgorithm):
                  masks: Optional[Tensor] = None
                  ) -> Tuple[Tensor, Optional[Tensor]]:
         """Merge the clip dimension into the batch for clips and masks."""
-        if inputs.dim() == 6:
-            inputs = inputs.flatten(0, 1)
-            if masks is not None and masks.dim() == 3:
-                masks = masks.flatten(0, 1)
-        elif inputs.dim() != 5:
-            raise ValueError('expected inputs of shape (B, V, C, T, H, W) or '
-                             f'(B, C, T, H, W), got {tuple(inputs.shape)}')
-        if masks is not None and masks.shape[0] != inputs.shape[0]:
-            raise ValueError(f'{masks.shape[0]} masks for {inputs.shape[0]} '
-                             'clips: TubeMaskGenerator writes one mask per '
-                             'clip')
-        return inputs, masks
+        return flatten_clips_and_masks(inputs, masks)
 
     def loss(self, inputs: Tensor,
              data_samples: SampleList) -> Dict[str, Tensor]:

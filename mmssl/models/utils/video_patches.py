@@ -136,3 +136,55 @@ def gather_tokens(tokens: Tensor, mask: Tensor, keep: bool) -> Tensor:
                          f'number of tokens, got {counts.tolist()}')
     return tokens[select].reshape(tokens.shape[0], int(counts[0]),
                                   tokens.shape[-1])
+
+
+def token_mask_to_pixels(mask: Tensor, grid_size: Sequence[int],
+                         patch_size: int, tubelet_size: int) -> Tensor:
+    """Expand a token mask to a per-pixel mask of the video.
+
+    Args:
+        mask (Tensor): bool ``(B, N)``, token ``n = (t * H' + h) * W' + w``.
+        grid_size (Sequence[int]): ``(T', H', W')`` with ``T'H'W' = N``.
+        patch_size (int): ``p``.
+        tubelet_size (int): ``q``.
+
+    Returns:
+        Tensor: bool ``(B, 1, T' * q, H' * p, W' * p)``, ``True`` on every
+        pixel of a masked cube.
+    """
+    frames, height, width = (int(s) for s in grid_size)
+    if mask.dim() != 2 or mask.shape[1] != frames * height * width:
+        raise ValueError(f'mask {tuple(mask.shape)} does not match the token '
+                         f'grid {tuple(grid_size)} (B, T\'H\'W\')')
+    cubes = mask.reshape(mask.shape[0], 1, frames, height, width)
+    return (cubes.repeat_interleave(tubelet_size, dim=2)
+            .repeat_interleave(patch_size, dim=3)
+            .repeat_interleave(patch_size, dim=4))
+
+
+def fill_masked_cubes(videos: Tensor, mask: Tensor, patch_size: int,
+                      tubelet_size: int, fill: float = 0.) -> Tensor:
+    """Replace the pixels of masked cubes by ``fill`` (a CNN's masked input).
+
+    Masked video modelling on a convolutional encoder (the study's
+    "VideoMAE* 16x112 R21D-18", Kumar et al., supp. Table 17) cannot drop
+    tokens, so the masked cubes are blanked in the input instead. On the
+    data preprocessor's mean/std-normalised clips ``fill=0`` is the dataset's
+    mean colour.
+
+    Args:
+        videos (Tensor): ``(B, C, T, H, W)``.
+        mask (Tensor): bool ``(B, N)``, ``True`` = masked, token order of
+            :func:`patchify_video`.
+        patch_size (int): ``p``.
+        tubelet_size (int): ``q``.
+        fill (float): Value of the masked pixels. Defaults to 0.
+
+    Returns:
+        Tensor: ``(B, C, T, H, W)``, a new tensor.
+    """
+    grid = token_grid(videos.shape, patch_size, tubelet_size)
+    if mask.shape[0] != videos.shape[0]:
+        raise ValueError(f'{mask.shape[0]} masks for {videos.shape[0]} clips')
+    pixels = token_mask_to_pixels(mask.bool(), grid, patch_size, tubelet_size)
+    return videos.masked_fill(pixels.to(videos.device), fill)
