@@ -40,7 +40,9 @@ setup(
     python_requires='>=3.9',
     install_requires=INSTALL_REQUIRES,
     extras_require={
-        'tests': ['pytest', 'pytest-timeout'],
+        # PyAV encodes the tests' coded videos and is the frame-accuracy
+        # reference; for users it stays optional (backend='pyav').
+        'tests': ['pytest', 'pytest-timeout', 'av>=12'],
         'av': ['av>=12'],
     },
     license='Apache License 2.0',

@@ -1,4 +1,10 @@
-"""Video opening and decode-once decoding with clear errors."""
+"""Video opening and decode-once decoding with clear errors.
+
+The decoder is chosen with ``backend`` on the open transform (decord, PyAV,
+torchcodec; see :mod:`.decode_backends`) and the access pattern with
+``access`` on the decode transform. The default, ``'sequential'``, is
+frame-accurate on every codec tested (docs/performance.md).
+"""
 from typing import Dict, Optional
 
 import numpy as np
@@ -6,6 +12,8 @@ from mmcv.transforms import BaseTransform
 
 from mmssl.registry import TRANSFORMS
 from ..errors import VideoReadError, describe_source
+from .decode_backends import (ACCESS_PATTERNS, DecordSource, VideoSource,
+                              backend_class, check_access, open_video)
 from ..skip_log import report_skip
 
 ERROR_MODES = ('raise', 'skip')
@@ -31,7 +39,8 @@ def _fail(on_error: str, message: str, cause: Exception) -> None:
 
 @TRANSFORMS.register_module()
 class SafeDecordInit(BaseTransform):
-    """Open a video with decord, naming the file (and list line) on failure.
+    """Open a video (decord by default), naming the file (and list line) on
+    failure. Also registered as ``VideoInit``.
 
     Like MMAction2's ``DecordInit`` (reads local paths directly, no in-memory
     copy), plus error handling: an unreadable file raises
@@ -45,10 +54,16 @@ class SafeDecordInit(BaseTransform):
 
     Added Keys:
 
-        - video_reader, total_frames, avg_fps
+        - video_reader (a :class:`VideoSource`), total_frames, avg_fps
 
     Args:
         num_threads (int): Decoder threads. Defaults to 1.
+        backend (str): ``'decord'`` (default), ``'pyav'`` (needs
+            ``pip install av``) or ``'torchcodec'`` (needs a torchcodec build
+            matching the installed torch). A missing optional backend raises
+            ImportError at construction; a file a backend cannot number
+            correctly (decord: MPEG-PS/TS) is refused like an unreadable
+            file.
         on_error (str): ``'raise'`` or ``'skip'``. Defaults to ``'raise'``.
         min_frames (int): Videos with fewer decodable frames are treated as
             unreadable. Defaults to 1.
@@ -57,32 +72,47 @@ class SafeDecordInit(BaseTransform):
     def __init__(self,
                  num_threads: int = 1,
                  on_error: str = 'raise',
-                 min_frames: int = 1) -> None:
+                 min_frames: int = 1,
+                 backend: str = 'decord') -> None:
         self.num_threads = num_threads
         self.on_error = _check_mode(on_error)
         self.min_frames = min_frames
+        self.backend = backend
+        _probe_backend(backend)  # fail at build time, not in a worker
 
     def transform(self, results: Dict) -> Optional[Dict]:
         """Open the video."""
-        import decord
         try:
-            reader = decord.VideoReader(
-                results['filename'], num_threads=self.num_threads)
-            total = len(reader)
+            source = open_video(results['filename'], self.backend,
+                                num_threads=self.num_threads)
+            total = source.num_frames
             if total < self.min_frames:
                 raise ValueError(f'{total} frames (< {self.min_frames})')
-        except Exception as err:  # decord raises RuntimeError / DECORDError
+        except ImportError:
+            raise
+        except Exception as err:  # RuntimeError / DECORDError / av errors
             _fail(self.on_error,
                   f'cannot open video {describe_source(results)}: {err}', err)
             return None
-        results['video_reader'] = reader
+        results['video_reader'] = source
         results['total_frames'] = total
-        results['avg_fps'] = reader.get_avg_fps()
+        results['avg_fps'] = source.fps
         return results
 
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}(num_threads={self.num_threads}, '
-                f'on_error={self.on_error!r})')
+                f'on_error={self.on_error!r}, backend={self.backend!r})')
+
+
+def _probe_backend(backend: str) -> None:
+    """Raise ValueError / ImportError now if ``backend`` cannot be used."""
+    cls = backend_class(backend)
+    if cls.backend == 'pyav':
+        from .decode_backends import import_av
+        import_av()
+    elif cls.backend == 'torchcodec':
+        from .decode_backends import import_torchcodec
+        import_torchcodec()
 
 
 @TRANSFORMS.register_module()
@@ -91,9 +121,11 @@ class DecordDecodeUnion(BaseTransform):
 
     Multi-clip samplers write the indices of all clips into ``frame_inds``;
     clips may overlap or repeat frames. This transform decodes the sorted
-    union of the indices with a single ``get_batch`` call and then gathers
+    union of the indices with one read of the opened video and then gathers
     the frames back into ``frame_inds`` order, so a video is opened and
-    decoded once per sample however many clips the method draws.
+    decoded once per sample however many clips the method draws. Also
+    registered as ``VideoDecodeUnion``; works with every backend of
+    :class:`SafeDecordInit`.
 
     Required Keys:
 
@@ -113,18 +145,32 @@ class DecordDecodeUnion(BaseTransform):
     Args:
         on_error (str): ``'raise'`` (:class:`VideoReadError` naming the file
             and indices) or ``'skip'`` (log and return ``None``).
+        access (str): ``'sequential'`` (default, frame-accurate),
+            ``'keyframe'`` (PyAV: seek to the preceding key frame; check a
+            dataset with tools/analysis_tools/check_frame_accuracy.py) or
+            ``'random'`` (decord ``get_batch`` / torchcodec exact seek;
+            decord's returns wrong frames on several codecs). Before the
+            option existed, decoding was decord ``'random'``.
     """
 
-    def __init__(self, on_error: str = 'raise') -> None:
+    def __init__(self, on_error: str = 'raise',
+                 access: str = 'sequential') -> None:
         self.on_error = _check_mode(on_error)
+        if access not in ACCESS_PATTERNS:
+            raise ValueError(f'access must be one of {ACCESS_PATTERNS}, '
+                             f'got {access!r}')
+        self.access = access
 
     def transform(self, results: Dict) -> Optional[Dict]:
         """Decode the union of ``frame_inds``."""
         reader = results['video_reader']
+        if not isinstance(reader, VideoSource):  # a bare decord VideoReader
+            reader = DecordSource.from_reader(reader, results['filename'])
+        check_access(reader.backend, self.access)
         frame_inds = np.asarray(results['frame_inds']).reshape(-1)
         unique, inverse = np.unique(frame_inds, return_inverse=True)
         try:
-            frames = reader.get_batch(unique.tolist()).asnumpy()
+            frames = reader.read(unique, self.access)
         except Exception as err:  # DECORDError / IndexError past damage
             _fail(
                 self.on_error,
@@ -134,6 +180,7 @@ class DecordDecodeUnion(BaseTransform):
             return None
         finally:
             results['video_reader'] = None
+            reader.close()
             del reader
         imgs = frames[inverse]
         results['imgs'] = list(imgs)
@@ -143,4 +190,9 @@ class DecordDecodeUnion(BaseTransform):
         return results
 
     def __repr__(self) -> str:
-        return f'{self.__class__.__name__}(on_error={self.on_error!r})'
+        return (f'{self.__class__.__name__}(on_error={self.on_error!r}, '
+                f'access={self.access!r})')
+
+
+TRANSFORMS.register_module(name='VideoInit', module=SafeDecordInit)
+TRANSFORMS.register_module(name='VideoDecodeUnion', module=DecordDecodeUnion)
