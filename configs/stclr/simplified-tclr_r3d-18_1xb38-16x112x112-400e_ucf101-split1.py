@@ -11,6 +11,12 @@
 #   channel dropping, random crop and scaling).
 # - Adam lr 1e-3, temperature 0.3, weight decay 1e-9, batch 38, lr / 10 when
 #   the training loss has not decreased for 12 epochs, 400 epochs.
+# - Loss weights, Eq. 1 with Eq. 2 and Eq. 3 as written: L_IC^i is one
+#   term per video, L_SLL^i sums over the n local clips of video i (Eq. 3),
+#   both averaged over the batch's videos. The losses return per-anchor
+#   means, so L_SLL gets loss_weight = n = 5 and L_IC 1
+#   (docs/methods/tclr_family.md, "Loss weights"). Both use the anchors of
+#   the equations only (symmetric=False).
 _base_ = [
     '../_base_/models/tclr_family_r3d_18.py',
     '../_base_/datasets/ucf101_split1_tclr_retrieval.py',
@@ -19,16 +25,21 @@ _base_ = [
 ]
 
 skip_rates = (1, 4, 8, 16, 24)
+num_local_clips = 5
 model = dict(
     type='SimplifiedTCLR',
-    num_local_clips=5,
+    num_local_clips=num_local_clips,
     instance_source='local',
     backbone={{_base_.r3d_18_backbone}},
     neck={{_base_.r3d_18_neck}},
     head=dict(
         type='TemporalContrastiveHead',
         loss_instance=dict(type='InstanceContrastiveLoss', temperature=0.3),
-        loss_local=dict(type='LocalLocalContrastiveLoss', temperature=0.3),
+        # Eq. 3 sums over the n clips: n x the per-anchor mean
+        loss_local=dict(
+            type='LocalLocalContrastiveLoss',
+            temperature=0.3,
+            loss_weight=num_local_clips),
         local_loss_name='loss_sll'),
     data_preprocessor={{_base_.data_preprocessor}})
 

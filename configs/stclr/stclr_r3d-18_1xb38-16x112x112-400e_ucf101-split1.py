@@ -6,6 +6,10 @@
 #   SpeedLoc tuple of three 16x112x112 clips encoded by the same R3D-18.
 # - SpeedLoc defaults (Sec. 4.2.1): K=3, S=2, C1=0.6, C2=0.75, C3=0.25, max skip
 #   rate 16, dropout 0.5, labels [12, 13, 23, None] -> [0, 1, 2, 3].
+# - Loss weights (Eq. 1 with Eq. 2 and 3 as written, inherited from the
+#   Simplified TCLR config): L_Pretext (cross-entropy, mean over tuples) x 1,
+#   L_IC x 1, L_SLL x n = 5 (Eq. 3 sums over the n local clips of a video;
+#   the loss returns the per-anchor mean).
 # - Cross-video tuples (C1) are composed from the SpeedLoc clips of other videos
 #   in the batch, without reading more videos (docs/methods/tclr_family.md,
 #   "Cost"). For the paper's extra reads add, after DecordDecodeUnion,

@@ -1,6 +1,6 @@
 # TCLR, tiny CPU setting on the embedded synthetic motion dataset
 # (docs/methods/tclr_family.md). Scaled down from
-# tclr_r3d-18_1xb38-16x112x112-400e_ucf101-split1.py: 8-frame 32x32 clips,
+# tclr_r3d-18_1xb40-16x112x112-400e_ucf101-split1.py: 8-frame 32x32 clips,
 # narrow 1-block-per-stage R3D, 30 epochs; 48-frame videos hold the 4 x 8
 # dense local clips (32 frames) and the global clip (rate 4, 29 frames).
 _base_ = [

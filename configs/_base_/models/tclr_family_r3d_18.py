@@ -23,7 +23,8 @@ r3d_18_backbone = dict(
 # Linear(512, 128, no bias) + BN ("MLP with one hidden layer", STCLR 4.2.2).
 r3d_18_neck = dict(
     type='ProjectionMLP', in_channels=512, hidden_channels=512,
-    out_channels=128)
+    out_channels=128, with_last_bias=False, out_norm_cfg=dict(type='BN1d'),
+    l2_normalize=True)
 data_preprocessor = dict(
     type='ActionDataPreprocessor',
     mean=[123.675, 116.28, 103.53],

@@ -15,9 +15,12 @@ tiny_backbone = dict(
     pool1_stride_t=1,
     inflate=(1, 1, 1, 1),
     norm_eval=False)
+# TCLR's head layout (released mlp.py, see tclr_family_r3d_18.py) at
+# 128 -> 128 -> 64.
 tiny_neck = dict(
     type='ProjectionMLP', in_channels=128, hidden_channels=128,
-    out_channels=64)
+    out_channels=64, with_last_bias=False, out_norm_cfg=dict(type='BN1d'),
+    l2_normalize=True)
 data_preprocessor = dict(
     type='ActionDataPreprocessor',
     mean=[123.675, 116.28, 103.53],

@@ -5,7 +5,7 @@ import torch
 
 from mmssl.registry import MODELS
 from .base import BaseSSLAlgorithm, SampleList
-from .vcop import stack_field
+from mmssl.models.utils.data_samples import stack_field
 
 
 def interleave_frames(sampled: torch.Tensor,

@@ -3,10 +3,10 @@ from typing import Dict, List, Optional, Union
 
 import torch
 
-from mmssl.models.utils.speed_tuples import compose_speedloc_batch
+from mmssl.models.utils.speedloc_loss import (check_speedloc_probs,
+                                              speedloc_loss)
 from mmssl.registry import MODELS
 from .base import BaseSSLAlgorithm, SampleList
-from .vcop import stack_field
 
 
 @MODELS.register_module()
@@ -47,10 +47,7 @@ class SameSpeedLocalization(BaseSSLAlgorithm):
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[Union[dict, List[dict]]] = None) -> None:
         super().__init__(backbone, neck, head, data_preprocessor, init_cfg)
-        for name, value in (('cross_video_prob', cross_video_prob),
-                            ('same_prob', same_prob)):
-            if not 0.0 <= value <= 1.0:
-                raise ValueError(f'{name} must be in [0, 1], got {value}')
+        check_speedloc_probs(cross_video_prob, same_prob)
         self.cross_video_prob = cross_video_prob
         self.same_prob = same_prob
 
@@ -65,14 +62,9 @@ class SameSpeedLocalization(BaseSSLAlgorithm):
         feats = self.pooled_features(inputs)
         if self.with_neck:
             feats = self.neck(feats)
-        speeds = stack_field(data_samples, 'speedloc_speeds').to(feats.device)
-        labels = stack_field(data_samples, 'speedloc_label').to(feats.device)
-        prob = self.cross_video_prob if self.training else 0.0
-        feats, labels, cross = compose_speedloc_batch(feats, speeds, prob,
-                                                 self.same_prob, labels)
-        losses = self.head.loss(feats, labels)
-        losses['speedloc_cross_ratio'] = cross.float().mean()
-        return losses
+        return speedloc_loss(self.head, feats, data_samples,
+                             self.cross_video_prob, self.same_prob,
+                             self.training)
 
     def predict(self, inputs: torch.Tensor,
                 data_samples: Optional[SampleList] = None) -> SampleList:

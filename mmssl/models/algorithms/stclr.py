@@ -3,11 +3,11 @@ from typing import Dict
 
 import torch
 
-from mmssl.models.utils.speed_tuples import compose_speedloc_batch
+from mmssl.models.utils.speedloc_loss import (check_speedloc_probs,
+                                              speedloc_loss)
 from mmssl.registry import MODELS
 from .base import SampleList
 from .simplified_tclr import SimplifiedTCLR
-from .vcop import stack_field
 
 
 @MODELS.register_module()
@@ -52,14 +52,12 @@ class STCLR(SimplifiedTCLR):
                  same_prob: float = 0.75,
                  **kwargs) -> None:
         super().__init__(**kwargs)
-        for name, value in (('cross_video_prob', cross_video_prob),
-                            ('same_prob', same_prob)):
-            if not 0.0 <= value <= 1.0:
-                raise ValueError(f'{name} must be in [0, 1], got {value}')
+        check_speedloc_probs(cross_video_prob, same_prob)
         self.speedloc_head = MODELS.build(speedloc_head)
         if self.speedloc_head.num_clips != speedloc_num_clips:
-            raise ValueError(f'speedloc_head.num_clips ({self.speedloc_head.num_clips})'
-                             f' != speedloc_num_clips ({speedloc_num_clips})')
+            raise ValueError(
+                f'speedloc_head.num_clips ({self.speedloc_head.num_clips}) '
+                f'!= speedloc_num_clips ({speedloc_num_clips})')
         self.speedloc_num_clips = speedloc_num_clips
         self.cross_video_prob = cross_video_prob
         self.same_prob = same_prob
@@ -69,25 +67,6 @@ class STCLR(SimplifiedTCLR):
         """Clips per sample: the sparse layout plus the SpeedLoc tuple."""
         return self.num_contrastive_views + self.speedloc_num_clips
 
-    def speedloc_loss(self, speedloc_feats: torch.Tensor,
-                 data_samples: SampleList) -> Dict[str, torch.Tensor]:
-        """SpeedLoc loss on (possibly cross-video) tuples.
-
-        Args:
-            speedloc_feats (torch.Tensor): ``(B, K, D)`` pooled features of the
-                samples' own SpeedLoc clips.
-            data_samples (list): with ``speedloc_speeds`` and ``speedloc_label``.
-        """
-        device = speedloc_feats.device
-        speeds = stack_field(data_samples, 'speedloc_speeds').to(device)
-        labels = stack_field(data_samples, 'speedloc_label').to(device)
-        prob = self.cross_video_prob if self.training else 0.0
-        feats, labels, cross = compose_speedloc_batch(speedloc_feats, speeds, prob,
-                                                 self.same_prob, labels)
-        losses = self.speedloc_head.loss(feats, labels)
-        losses['speedloc_cross_ratio'] = cross.float().mean()
-        return losses
-
     def loss(self, inputs: torch.Tensor,
              data_samples: SampleList) -> Dict[str, torch.Tensor]:
         """``loss_ic``, ``loss_sll``, ``loss_speedloc`` (+ ``acc_speedloc``)."""
@@ -95,5 +74,8 @@ class STCLR(SimplifiedTCLR):
         pooled = self.pooled_features(inputs)
         vc = self.num_contrastive_views
         losses = self.contrastive_loss(pooled[:, :vc])
-        losses.update(self.speedloc_loss(pooled[:, vc:], data_samples))
+        losses.update(
+            speedloc_loss(self.speedloc_head, pooled[:, vc:], data_samples,
+                          self.cross_video_prob, self.same_prob,
+                          self.training))
         return losses

@@ -16,7 +16,9 @@ class TCLR(BaseSSLAlgorithm):
     Dave, Gupta, Rizve, Shah, "TCLR", CVIU 219 (2022), in the form used as
     the baseline of Altabrawee & Mohd Noor, "STCLR", Neurocomputing (Sec. 2,
     4.2.4): ``L = L_IC + L_LL + L_GL`` (weights are the losses'
-    ``loss_weight``).
+    ``loss_weight``), plus, if the head configures it, the instance loss
+    between the dense local clips of TCLR's released training loop
+    (``loss_ic_dense``, :class:`PairwiseInstanceContrastiveLoss`).
 
     Inputs ``(B, V, C, T, H, W)`` in the layout of :class:`TCLRSampleClips`
     (``P = num_local_clips``):
@@ -37,6 +39,14 @@ class TCLR(BaseSSLAlgorithm):
     i.e. ``(G, L)`` and ``(G, L')`` (and ``G'`` in ``'global'`` mode), as
     TCLR's training loop does.
 
+    BatchNorm: by default every clip of the batch goes through the backbone
+    (and every embedding through the projection head) in one call, so the
+    BatchNorm statistics of a step mix all clip types. TCLR's released loop
+    calls the model once per clip type (global clip, its twin, each local
+    clip, each twin; the projection head once per global timestep), which
+    gives every clip type its own statistics; ``forward_per_view=True`` does
+    the same (same FLOPs, ``V`` smaller backbone calls).
+
     Args:
         backbone (dict): Backbone config; its last feature map needs
             ``T' >= P`` for the global clip.
@@ -46,6 +56,8 @@ class TCLR(BaseSSLAlgorithm):
         num_local_clips (int): ``P``. Defaults to 4.
         instance_mode (str): ``'separate'`` or ``'global'`` (must match the
             sampler).
+        forward_per_view (bool): One backbone / projection-head call per
+            clip type (TCLR's BatchNorm statistics). Defaults to False.
         data_preprocessor (dict, optional): See :class:`BaseSSLAlgorithm`.
         init_cfg (dict, optional): Weight initialisation.
     """
@@ -56,6 +68,7 @@ class TCLR(BaseSSLAlgorithm):
                  head: dict,
                  num_local_clips: int = 4,
                  instance_mode: str = 'separate',
+                 forward_per_view: bool = False,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[Union[dict, List[dict]]] = None) -> None:
         super().__init__(backbone, neck, head, data_preprocessor, init_cfg)
@@ -64,6 +77,7 @@ class TCLR(BaseSSLAlgorithm):
                              f'got {instance_mode!r}')
         self.num_local_clips = num_local_clips
         self.instance_mode = instance_mode
+        self.forward_per_view = forward_per_view
         p = num_local_clips
         if instance_mode == 'separate':
             self.num_views, self.global_index = 2 * p + 3, [2 * p + 2]
@@ -86,21 +100,38 @@ class TCLR(BaseSSLAlgorithm):
                 f'global-local loss needs num_local_clips={p}; use a longer '
                 'clip_len or less temporal downsampling in the backbone')
         tokens = F.adaptive_avg_pool3d(feat_map, (p, 1, 1)).flatten(2)
-        return self.neck(tokens.transpose(1, 2))
+        return self.project(tokens.transpose(1, 2))
+
+    def project(self, feats: torch.Tensor) -> torch.Tensor:
+        """Projection head on ``(N, K, C)`` features -> ``(N, K, d)``; one
+        call per ``k`` when ``forward_per_view``."""
+        if not self.forward_per_view:
+            return self.neck(feats)
+        return torch.stack(
+            [self.neck(feats[:, k]) for k in range(feats.shape[1])], dim=1)
+
+    def feature_maps(self, inputs: torch.Tensor) -> torch.Tensor:
+        """Backbone feature maps ``(B, V, C', T', H', W')`` of all clips;
+        one backbone call per view when ``forward_per_view``."""
+        if self.forward_per_view:
+            return torch.stack([
+                self.extract_feat(inputs[:, v])
+                for v in range(inputs.shape[1])
+            ], dim=1)
+        feat_map = self.extract_feat(inputs.flatten(0, 1))
+        return feat_map.view(*inputs.shape[:2], *feat_map.shape[1:])
 
     def loss(self, inputs: torch.Tensor,
              data_samples: SampleList) -> Dict[str, torch.Tensor]:
-        """``loss_ic``, ``loss_ll`` and ``loss_gl``."""
+        """``loss_ic``, ``loss_ll``, ``loss_gl`` (and ``loss_ic_dense``)."""
         if inputs.dim() != 6 or inputs.shape[1] != self.num_views:
             raise ValueError(
                 f'TCLR(num_local_clips={self.num_local_clips}, instance_mode='
                 f'{self.instance_mode!r}) expects (B, {self.num_views}, C, T, '
                 f'H, W) inputs from TCLRSampleClips, got '
                 f'{tuple(inputs.shape)}')
-        batch, views = inputs.shape[:2]
-        feat_map = self.extract_feat(inputs.flatten(0, 1))
-        feat_map = feat_map.view(batch, views, *feat_map.shape[1:])
-        emb = self.neck(feat_map.mean(dim=(3, 4, 5)))  # (B, V, d)
+        feat_map = self.feature_maps(inputs)
+        emb = self.project(feat_map.mean(dim=(3, 4, 5)))  # (B, V, d)
         p = self.num_local_clips
         local, twin = emb[:, 2:2 + p], emb[:, 2 + p:2 + 2 * p]
         pairs = []
@@ -110,4 +141,5 @@ class TCLR(BaseSSLAlgorithm):
         return self.head.loss(
             instance=(emb[:, 0], emb[:, 1]),
             local=(local, twin),
-            global_local=pairs)
+            global_local=pairs,
+            dense=emb[:, 2:2 + 2 * p])

@@ -3,19 +3,9 @@ from typing import Dict, Optional
 
 import torch
 
+from mmssl.models.utils.data_samples import stack_field
 from mmssl.registry import MODELS
 from .base import BaseSSLAlgorithm, SampleList
-
-
-def stack_field(data_samples: SampleList, key: str) -> torch.Tensor:
-    """Stack a per-sample tensor field into a batch tensor, naming the key
-    if the sampler did not provide it."""
-    try:
-        return torch.stack([sample.get(key) for sample in data_samples])
-    except (TypeError, AttributeError):
-        raise KeyError(f'data samples lack the pretext target "{key}"; add '
-                       'it with the method\'s sampler and PackSSLInputs('
-                       f'target_keys=("{key}",))')
 
 
 @MODELS.register_module()

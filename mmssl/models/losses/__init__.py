@@ -2,11 +2,13 @@
 from .global_local_contrastive import GlobalLocalContrastiveLoss
 from .instance_contrastive import InstanceContrastiveLoss
 from .local_local_contrastive import LocalLocalContrastiveLoss
+from .pairwise_instance_contrastive import PairwiseInstanceContrastiveLoss
 
 __all__ = [
     'InstanceContrastiveLoss',
     'LocalLocalContrastiveLoss',
     'GlobalLocalContrastiveLoss',
+    'PairwiseInstanceContrastiveLoss',
 ]
 from .masked_reconstruction import MaskedReconstructionLoss  # noqa: E402
 
