@@ -42,7 +42,10 @@ class GlobalLocalContrastiveLoss(nn.Module):
 
     Reduction: mean over the ``N * P`` anchors (and over the two directions
     when symmetric), times ``loss_weight``. TCLR's per-video loss sums over
-    the ``P`` timesteps; ``loss_weight=P`` reproduces that scale.
+    the ``P`` timesteps; ``loss_weight=P`` reproduces that scale. Its
+    released loop also sums over the 2 x 2 (global view, local view) pairs,
+    which :class:`TemporalContrastiveHead` averages: ``loss_weight=4 P`` in
+    the TCLR paper config.
 
     Not used by STCLR, which drops this loss (STCLR Sec. 3.2).
 

@@ -24,7 +24,10 @@ class LocalLocalContrastiveLoss(nn.Module):
 
     Reduction: Eq. 3 sums over ``p`` per video; this loss returns the mean
     over all ``N * P`` anchors (``loss_weight * mean_{i,p} l_{i,p}``), so
-    ``loss_weight=P`` reproduces the per-video sum averaged over videos.
+    ``loss_weight=P`` reproduces the per-video sum averaged over videos (the
+    STCLR paper configs). TCLR's released loop takes the symmetric per-video
+    mean and sums it over the batch: ``symmetric=True, loss_weight=N`` (the
+    TCLR paper config; docs/methods/tclr_family.md, "Loss weights").
     ``symmetric=True`` additionally uses ``G'_{i,p}`` as anchors (Eq. 3 with
     the views swapped, as TCLR's NT-Xent implementation does) and averages
     the two directions; the default follows Eq. 3 as written.
