@@ -5,8 +5,10 @@ read; :class:`~mmssl.datasets.VideoListDataset` then draws another sample.
 Dataloader workers are separate processes, so a counter kept in the worker
 would never reach the training process. Instead the dataset attaches a
 :class:`SkipLog` (the skips that happened while producing this sample) to
-the sample it finally returns, under the key :data:`SKIP_LOG_KEY`; the
-records are pickled with the batch and
+the sample it finally returns, in the metainfo key :data:`SKIP_LOG_KEY`
+of its data sample (:func:`attach_skip_log`; the model ignores metainfo,
+while a new top-level key would reach ``model.forward`` through MMAction2's
+data preprocessor); the records are pickled with the batch and
 :class:`~mmssl.engine.hooks.SkipAccountingHook` counts them per epoch
 across ranks.
 
@@ -18,7 +20,7 @@ import itertools
 import os
 import threading
 from contextlib import contextmanager
-from typing import Iterator, List, NamedTuple, Sequence
+from typing import Iterator, List, NamedTuple, Optional, Sequence
 
 from mmengine.logging import MMLogger
 
@@ -51,9 +53,8 @@ class SkipRecord(NamedTuple):
 class SkipLog:
     """Skips that preceded one returned sample (possibly none).
 
-    Deliberately not a ``Sequence``: MMEngine's ``pseudo_collate`` then
-    keeps one object per sample instead of transposing records of unequal
-    length, so a batch carries ``[SkipLog, SkipLog, ...]``.
+    Deliberately not a ``Sequence``, so that collate functions keep it as
+    one object and never transpose records of unequal length.
 
     Args:
         records (Sequence[SkipRecord]): The skips, in order.
@@ -103,3 +104,39 @@ def report_skip(message: str) -> None:
     MMLogger.get_current_instance().warning(
         f'skipping sample: {message} [skip {next(_counter)} in process '
         f'{os.getpid()}]')
+
+
+def attach_skip_log(data, records: Sequence[SkipRecord]) -> None:
+    """Put the records into the metainfo of a packed sample's data sample.
+
+    Args:
+        data (dict): A packed sample, ``dict(inputs=..., data_samples=...)``.
+        records (Sequence[SkipRecord]): Skips before this sample.
+
+    A sample without a data sample (a pipeline that does not pack) cannot
+    carry them: the skips are then logged here, in the loading process.
+    """
+    sample = data.get('data_samples') if isinstance(data, dict) else None
+    if hasattr(sample, 'set_metainfo'):
+        sample.set_metainfo({SKIP_LOG_KEY: SkipLog(records)})
+        return
+    for record in records:
+        report_skip(SkipRecord(*record).describe())
+
+
+def skip_logs_of_batch(data_batch) -> Optional[List[SkipLog]]:
+    """The :class:`SkipLog` of every sample of a collated batch.
+
+    Returns:
+        list[SkipLog] | None: One per sample, or None when the batch's
+        samples carry none (a dataset without skip accounting).
+    """
+    samples = data_batch.get('data_samples') if isinstance(
+        data_batch, dict) else None
+    if not isinstance(samples, (list, tuple)) or not samples or not all(
+            hasattr(s, 'metainfo') for s in samples):
+        return None
+    logs = [s.metainfo.get(SKIP_LOG_KEY) for s in samples]
+    if all(log is None for log in logs):
+        return None
+    return [log if log is not None else SkipLog() for log in logs]

@@ -1,5 +1,6 @@
 """Momentum encoder, feature queue, batch shuffle and the post-step DDP
 wrapper: exact single-process behaviour and 2-rank (gloo) agreement."""
+import copy
 import datetime
 import gc
 import socket
@@ -234,6 +235,93 @@ def test_momentum_and_queue_once_per_optimizer_step():
     torch.testing.assert_close(
         key_w, 0.5 * before + 0.5 * online, rtol=0, atol=1e-7)
     assert model.queue.ptr.item() == 4 and model.queue.num_staged == 0
+
+
+class RecordingOptimWrapper(OptimWrapper):
+    """Keeps a copy of the gradients the optimizer steps with."""
+
+    def step(self, **kwargs):
+        self.stepped_grads = {
+            name: p.grad.detach().clone()
+            for name, p in self._named_params
+        }
+        super().step(**kwargs)
+
+
+def _recording_wrapper(model, accumulative_counts, num_iters):
+    named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+    wrapper = RecordingOptimWrapper(
+        torch.optim.SGD([p for _, p in named], lr=0.5),
+        accumulative_counts=accumulative_counts)
+    wrapper._named_params = named
+    wrapper.initialize_count_status(model, 0, num_iters)
+    return wrapper
+
+
+def _cat_batches(*batches):
+    return dict(
+        inputs=[x for b in batches for x in b['inputs']],
+        data_samples=[s for b in batches for s in b['data_samples']])
+
+
+def test_accumulation_equals_one_large_batch_for_queue_negatives():
+    """TDL (queue negatives, per-sample InfoNCE): 2 accumulation steps of
+    batch 2 step with the gradient of one batch of 4 and leave the same
+    momentum encoder and queue. BN must not couple the samples, so the
+    BN layers use running statistics (eval mode); with batch
+    statistics the two differ as BN's statistics do."""
+    model = build_tdl(momentum=0.5, queue_size=8)
+    for module in model.modules():  # running statistics (backbone and neck)
+        if isinstance(module, nn.modules.batchnorm._BatchNorm):
+            module.eval()
+    large = copy.deepcopy(model)
+    first, second = tdl_batch(seed=1), tdl_batch(seed=2)
+    accumulating = _recording_wrapper(model, 2, 2)
+    model.train_step(first, accumulating)
+    assert not hasattr(accumulating, 'stepped_grads')  # no step yet
+    model.train_step(second, accumulating)
+    one_step = _recording_wrapper(large, 1, 1)
+    large.train_step(_cat_batches(first, second), one_step)
+    grads, ref = accumulating.stepped_grads, one_step.stepped_grads
+    assert grads.keys() == ref.keys() and len(grads) > 10
+    for name in ref:
+        torch.testing.assert_close(
+            grads[name], ref[name], rtol=1e-4, atol=1e-6, msg=name)
+    for a, b in zip(model.state_dict().items(), large.state_dict().items()):
+        assert a[0] == b[0]
+        torch.testing.assert_close(a[1], b[1], rtol=1e-4, atol=1e-6)
+    assert model.queue.ptr.item() == large.queue.ptr.item() == 4
+
+
+def test_accumulation_differs_with_in_batch_negatives():
+    """InstanceContrastiveLoss (TCLR / STCLR / CVRL style) takes negatives
+    from the batch: the mean of two half-batch losses is a different
+    function (fewer negatives) than the loss of the whole batch, so
+    accumulation does not reproduce a large batch. The queue loss of the
+    same embeddings does (its negatives do not depend on the batch)."""
+    from mmssl.models.losses import InstanceContrastiveLoss, QueueInfoNCELoss
+    torch.manual_seed(0)
+    g = torch.randn(4, 8, dtype=torch.float64, requires_grad=True)
+    g2 = torch.randn(4, 8, dtype=torch.float64, requires_grad=True)
+    queue = torch.randn(16, 8, dtype=torch.float64)
+
+    def grads(loss_fn, halves):
+        if halves:
+            loss = 0.5 * (loss_fn(g[:2], g2[:2]) + loss_fn(g[2:], g2[2:]))
+        else:
+            loss = loss_fn(g, g2)
+        return torch.autograd.grad(loss, (g, g2))
+
+    in_batch = InstanceContrastiveLoss(gather_distributed=False)
+    assert not torch.allclose(grads(in_batch, True)[0],
+                              grads(in_batch, False)[0])
+    queue_loss = QueueInfoNCELoss()
+
+    def with_queue(q, k):
+        return queue_loss(q, k, queue=queue)
+
+    for a, b in zip(grads(with_queue, True), grads(with_queue, False)):
+        torch.testing.assert_close(a, b, rtol=0, atol=1e-12)
 
 
 # --------------------------------------------------------------------------
