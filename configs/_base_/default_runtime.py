@@ -5,7 +5,9 @@ default_hooks = dict(
     runtime_info=dict(type='RuntimeInfoHook'),
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=10, ignore_last=False),
-    param_scheduler=dict(type='ParamSchedulerHook'),
+    # schedules follow the current config (e.g. a larger max_epochs) on
+    # --resume (mmssl/engine/hooks/resumable_param_scheduler_hook.py)
+    param_scheduler=dict(type='ResumableParamSchedulerHook'),
     # 'atomic_local' (mmssl/utils/atomic_file_backend.py): temporary file +
     # rename, so a kill during a save never leaves a truncated epoch_N.pth
     checkpoint=dict(

@@ -111,11 +111,9 @@ param_scheduler = [
         convert_to_iter_based=True),
     dict(
         type='CosineAnnealingLR',
-        T_max=195,
         eta_min=0.0,
         by_epoch=True,
-        begin=5,
-        end=200)
+        begin=5)
 ]
 # CVRL normalises with global (cross-device) BN. On GPUs add
 # sync_bn = 'torch' (MMEngine converts BN to SyncBN in distributed runs);

@@ -98,7 +98,7 @@ optim_wrapper = dict(
     type='OptimWrapper',
     optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=1e-4))
 param_scheduler = [
-    dict(type='CosineAnnealingLR', T_max=200, eta_min=1e-4, by_epoch=True)
+    dict(type='CosineAnnealingLR', eta_min=1e-4, by_epoch=True)
 ]
 # the momentum update and the enqueue run after DDP's step
 model_wrapper_cfg = dict(

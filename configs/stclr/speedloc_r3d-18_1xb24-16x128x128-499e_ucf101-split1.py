@@ -78,7 +78,6 @@ param_scheduler = [
         type='CosineAnnealingLR',
         eta_min=4e-8,
         begin=150,
-        end=499,
         by_epoch=True,
         convert_to_iter_based=True)
 ]

@@ -75,7 +75,6 @@ param_scheduler = [
         type='CosineAnnealingLR',
         eta_min=4e-8,
         begin=9,
-        end=30,
         by_epoch=True,
         convert_to_iter_based=True)
 ]

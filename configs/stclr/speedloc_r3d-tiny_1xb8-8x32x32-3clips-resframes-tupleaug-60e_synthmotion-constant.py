@@ -53,5 +53,5 @@ train_cfg = dict(max_epochs=60)
 optim_wrapper = dict(
     optimizer=dict(_delete_=True, type='Adam', lr=1e-3, weight_decay=0))
 param_scheduler = [
-    dict(type='CosineAnnealingLR', T_max=60, eta_min=1e-5, by_epoch=True)
+    dict(type='CosineAnnealingLR', eta_min=1e-5, by_epoch=True)
 ]

@@ -175,11 +175,9 @@ param_scheduler = [
         convert_to_iter_based=True),
     dict(
         type='CosineAnnealingLR',
-        T_max=max_epochs - warmup_epochs,
         eta_min_ratio=1e-5 / base_lr,
         by_epoch=True,
         begin=warmup_epochs,
-        end=max_epochs,
         convert_to_iter_based=True)
 ]
 default_hooks = dict(checkpoint=dict(interval=20, max_keep_ckpts=3))

@@ -75,11 +75,9 @@ param_scheduler = [
         convert_to_iter_based=True),
     dict(
         type='CosineAnnealingLR',
-        T_max=max_epochs - 5,
         eta_min=1e-5,
         by_epoch=True,
         begin=5,
-        end=max_epochs,
         convert_to_iter_based=True)
 ]
 default_hooks = dict(

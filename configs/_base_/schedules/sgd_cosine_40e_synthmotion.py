@@ -14,7 +14,9 @@ optim_wrapper = dict(
     optimizer=dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=5e-4),
     clip_grad=dict(max_norm=40, norm_type=2))
 param_scheduler = [
-    dict(type='CosineAnnealingLR', T_max=40, eta_min=1e-4, by_epoch=True)
+    # no T_max / end: the cosine spans train_cfg.max_epochs, also when it
+    # is changed on the command line or on --resume (docs/reliability.md)
+    dict(type='CosineAnnealingLR', eta_min=1e-4, by_epoch=True)
 ]
 randomness = dict(seed=0)
 auto_scale_lr = dict(enable=False, base_batch_size=8)

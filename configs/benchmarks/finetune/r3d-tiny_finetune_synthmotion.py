@@ -93,7 +93,7 @@ optim_wrapper = dict(
     optimizer=dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=5e-4),
     clip_grad=dict(max_norm=40, norm_type=2))
 param_scheduler = [
-    dict(type='CosineAnnealingLR', T_max=20, eta_min=1e-4, by_epoch=True)
+    dict(type='CosineAnnealingLR', eta_min=1e-4, by_epoch=True)
 ]
 default_hooks = dict(checkpoint=dict(interval=5, max_keep_ckpts=1))
 randomness = dict(seed=0)

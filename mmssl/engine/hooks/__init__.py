@@ -1,2 +1,4 @@
-"""Schedule-only hooks."""
+"""Schedule hooks."""
 from .train_loss_plateau_hook import TrainLossPlateauHook  # noqa: F401
+from .resumable_param_scheduler_hook import \
+    ResumableParamSchedulerHook  # noqa: F401
