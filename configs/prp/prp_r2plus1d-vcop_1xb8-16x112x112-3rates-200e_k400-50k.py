@@ -8,10 +8,15 @@ model = dict(head=dict(num_classes=3))
 train_pipeline = [
     dict(type='SafeDecordInit'),
     dict(type='PRPSampleClip', clip_len=16, rates=rates),
+    # PRP's original motion attention: frames 0, 5, 10, 15 of every raw
+    # 16-frame segment, decoded with the clip, turned into one Gaussian map
+    # per segment after crop and flip (docs/methods/prp.md)
+    dict(type='PRPMotionFrames', segment_len=16, offsets=(0, 5, 10, 15)),
     dict(type='DecordDecodeUnion'),
     dict(type='Resize', scale=(171, 128), keep_ratio=False),
     dict(type='RandomCrop', size=112),
     dict(type='Flip', flip_ratio=0.5),
+    dict(type='PRPMotionAttention', patch_frac=0.25, low=0.8, high=2.0),
     dict(
         type='ClipColorJitter',
         brightness=0.4,
@@ -20,6 +25,8 @@ train_pipeline = [
         hue=0.1,
         p=0.8),
     dict(type='FormatShape', input_format='NCTHW'),
-    dict(type='PackSSLInputs', target_keys=('rate_label', 'recon_mask'))
+    dict(
+        type='PackSSLInputs',
+        target_keys=('rate_label', 'recon_mask', 'motion_weight'))
 ]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

@@ -14,7 +14,10 @@
 #   flip, drawn once per sample so clip and skipped frames match. The small-
 #   angle "Random Rotation" is not implemented (docs/methods/prp.md).
 # From the PRP authors' code: reconstruction at 2x the clip's frame rate,
-# motion-attention MSE (low 0.8, high 2.0) + 0.1 x rate cross-entropy, 3x3x3
+# MSE weighted by their motion attention (a Gaussian, sigma 14 px, on the
+# most moving 28x28 patch of frames 0, 5, 10, 15 of each raw 16-frame
+# segment, scaled to [0.8, 2.0]; one map per segment) + 0.1 x rate
+# cross-entropy, 3x3x3
 # conv + BN + ReLU before the classifier and the decoder, decoder widths
 # 256/128/64, SGD lr 0.01 (10x on the classifier fc), momentum 0.9, weight
 # decay 5e-4, batch 8. Our choices (docs/methods/prp.md): 200 epochs (the
@@ -37,8 +40,11 @@ model = dict(
         decoder_channels=(256, 128, 64),
         upsample_mode='nearest',
         recon_targets='all',
-        motion_attention=dict(
-            low=0.8, high=2.0, patch_frac=0.25, stride_frac=1 / 16),
+        # the original per-segment maps come with the data
+        # (PRPMotionAttention); for mmssl's clip-level map instead, set
+        # motion_attention=dict(low=0.8, high=2.0, patch_frac=0.25,
+        # stride_frac=1 / 16) and drop PRPMotionFrames / PRPMotionAttention
+        motion_attention=None,
         loss_cls=dict(type='CrossEntropyLoss', loss_weight=0.1),
         loss_recon=dict(
             type='MaskedReconstructionLoss', loss_type='mse',
@@ -52,10 +58,15 @@ model = dict(
 train_pipeline = [
     dict(type='SafeDecordInit'),
     dict(type='PRPSampleClip', clip_len=16, rates=rates),
+    # PRP's original motion attention: frames 0, 5, 10, 15 of every raw
+    # 16-frame segment, decoded with the clip, turned into one Gaussian map
+    # per segment after crop and flip (docs/methods/prp.md)
+    dict(type='PRPMotionFrames', segment_len=16, offsets=(0, 5, 10, 15)),
     dict(type='DecordDecodeUnion'),
     dict(type='Resize', scale=(171, 128), keep_ratio=False),
     dict(type='RandomCrop', size=112),
     dict(type='Flip', flip_ratio=0.5),
+    dict(type='PRPMotionAttention', patch_frac=0.25, low=0.8, high=2.0),
     dict(
         type='ClipColorJitter',
         brightness=0.4,
@@ -64,7 +75,9 @@ train_pipeline = [
         hue=0.1,
         p=0.8),
     dict(type='FormatShape', input_format='NCTHW'),
-    dict(type='PackSSLInputs', target_keys=('rate_label', 'recon_mask'))
+    dict(
+        type='PackSSLInputs',
+        target_keys=('rate_label', 'recon_mask', 'motion_weight'))
 ]
 train_dataloader = dict(
     batch_size=8,

@@ -31,7 +31,9 @@ class PRP(BaseSSLAlgorithm):
     input), clip 1 the skipped frames (only a reconstruction target). With
     ``head.loss_recon=None`` (no decoder) ``(B, 1, C, T, H, W)`` is enough.
     Data samples carry ``rate_label`` and, with a decoder, ``recon_mask``
-    ``(2T,)``.
+    ``(2T,)`` and optionally ``motion_weight`` ``(2T, H, W)`` (the
+    original per-segment motion attention, :class:`PRPMotionAttention`),
+    which then replaces the head's clip-level ``motion_attention``.
 
     Args:
         backbone (dict): Backbone config.
@@ -62,7 +64,12 @@ class PRP(BaseSSLAlgorithm):
             return self.head.loss(feat_map, labels)
         target = interleave_frames(clip, inputs[:, 1])
         mask = stack_field(data_samples, 'recon_mask').to(clip.device)
-        return self.head.loss(feat_map, labels, target, mask, clip)
+        weight = None
+        if all('motion_weight' in s for s in data_samples):
+            # PRP's original maps (PRPMotionAttention): (B, 1, 2T, H, W)
+            weight = stack_field(data_samples, 'motion_weight').to(
+                clip.device, clip.dtype).unsqueeze(1)
+        return self.head.loss(feat_map, labels, target, mask, clip, weight)
 
     def predict(self, inputs: torch.Tensor,
                 data_samples: Optional[SampleList] = None) -> SampleList:

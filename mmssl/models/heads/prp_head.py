@@ -194,7 +194,8 @@ class PRPHead(BaseModule):
              rate_labels: Tensor,
              target: Optional[Tensor] = None,
              recon_mask: Optional[Tensor] = None,
-             clip: Optional[Tensor] = None) -> Dict[str, Tensor]:
+             clip: Optional[Tensor] = None,
+             weight: Optional[Tensor] = None) -> Dict[str, Tensor]:
         """Rate and reconstruction losses.
 
         Args:
@@ -205,6 +206,10 @@ class PRPHead(BaseModule):
             recon_mask (Tensor, optional): ``(B, 2T)`` target validity.
             clip (Tensor, optional): ``(B, C, T, H, W)`` input clip, source of
                 the motion attention (defaults to the even target frames).
+            weight (Tensor, optional): Precomputed pixel weights
+                broadcastable to ``target`` (PRP's original per-segment
+                maps, ``(B, 1, 2T, H, W)``, from :class:`PRPMotionAttention`
+                in the data pipeline); used instead of ``motion_attention``.
 
         Returns:
             dict: ``loss_rate``, ``acc_rate`` and (with a decoder)
@@ -225,8 +230,7 @@ class PRPHead(BaseModule):
         if self.recon_targets == 'skipped':
             mask = mask.clone()
             mask[:, 0::2] = 0
-        weight = None
-        if self.motion_attention_cfg is not None:
+        if weight is None and self.motion_attention_cfg is not None:
             source = clip if clip is not None else target[:, :, 0::2]
             weight = motion_attention(source, **self.motion_attention_cfg)
         losses['loss_recon'] = self.loss_recon(recon, target, mask, weight)

@@ -327,3 +327,76 @@ def test_config_builds_with_matching_class_counts(config):
         assert model.head.num_classes == len(sampler['rates'])
     else:
         assert model.head.num_clips == sampler['num_clips']
+
+
+def test_prp_uses_the_pipelines_motion_weight():
+    """With ``motion_weight`` in the data samples (PRPMotionAttention), the
+    reconstruction loss is weighted by it instead of the clip-level map."""
+    model = build(
+        dict(
+            type='PRP',
+            backbone=dict(TINY_BACKBONE),
+            head=prp_head_cfg(motion_attention=None))).eval()
+    inputs = torch.randn(2, 2, 3, 8, 32, 32)
+    masks = [[1.] * 16, [1., 0] * 8]
+    plain = model(inputs, prp_samples([1, 0], masks), mode='loss')
+    weighted = prp_samples([1, 0], masks)
+    weight = torch.rand(2, 16, 32, 32) + 1.0
+    for sample, w in zip(weighted, weight):
+        sample.set_field(w, 'motion_weight')
+    out = model(inputs, weighted, mode='loss')
+    feat_map = model.extract_feat(inputs[:, 0])
+    recon = model.head.decode(feat_map, (16, 32, 32))
+    target = torch.stack((inputs[:, 0], inputs[:, 1]), dim=3).flatten(2, 3)
+    mask = torch.tensor(masks)
+    # per sample: sum over valid frames of w * d^2 / (C * |V| * H * W)
+    sq = (recon.detach() - target)**2 * weight.unsqueeze(1)
+    per_sample = [
+        float(sq[b][:, mask[b] > 0].sum()) /
+        (3 * int(mask[b].sum()) * 32 * 32)
+        for b in range(2)
+    ]
+    expected = sum(per_sample) / 2
+    assert out['loss_recon'].item() == pytest.approx(expected, rel=1e-4)
+    assert out['loss_recon'].item() != pytest.approx(
+        plain['loss_recon'].item(), rel=1e-3)
+
+
+RATES = ('2rates', '3rates', '4rates')
+
+
+@pytest.mark.parametrize('level', RATES)
+def test_prp_paper_configs_default_to_the_original_motion_maps(level):
+    cfg = Config.fromfile(
+        osp.join(REPO, 'configs/prp/prp_r2plus1d-vcop_1xb8-16x112x112-'
+                 f'{level}-200e_k400-50k.py'))
+    types = [t['type'] for t in cfg.train_pipeline]
+    frames = types.index('PRPMotionFrames')
+    assert types[frames - 1] == 'PRPSampleClip'
+    assert types[frames + 1] == 'DecordDecodeUnion'
+    # maps after crop and flip, before photometric jitter and packing
+    assert types.index('Flip') < types.index('PRPMotionAttention') < \
+        types.index('ClipColorJitter')
+    assert 'motion_weight' in cfg.train_pipeline[-1]['target_keys']
+    assert cfg.model.head.motion_attention is None
+
+
+@pytest.mark.parametrize('backbone', ['r2plus1d-vcop', 'shufflenet3d-2x'])
+def test_rotnet_paper_levels_have_equal_compute(backbone):
+    """C1..C3 feed the same number of clips per step (one random rotation
+    per clip) and use the small-angle rotation of supp. C.3."""
+    sizes = []
+    for k in (2, 3, 4):
+        cfg = Config.fromfile(
+            osp.join(REPO, f'configs/rotnet/rotnet_{backbone}_1xb8-16x112x112-'
+                     f'{k}rot-200e_k400-50k.py'))
+        assert cfg.model.rotation_mode == 'random'
+        cfg.model.backbone = dict(TINY_BACKBONE)
+        model = build(cfg.model)
+        clips, labels = model.rotated_batch(torch.zeros(8, 1, 3, 2, 16, 16))
+        assert set(labels.tolist()) <= set(range(k))
+        sizes.append((len(clips), cfg.train_dataloader.batch_size))
+        types = [t['type'] for t in cfg.train_pipeline]
+        assert types.index('RandomCrop') < types.index(
+            'ClipRandomRotation') < types.index('FormatShape')
+    assert sizes == [(8, 8)] * 3
