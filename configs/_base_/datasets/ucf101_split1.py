@@ -2,7 +2,9 @@
 # data/ucf101/videos/<Class>/<video>.avi and '<path> <label>' lists.
 # Pretraining uses the train list (labels unused); retrieval uses train as
 # gallery and test as queries with 10 uniformly sampled 16-frame clips per
-# video (Xu et al. CVPR 2019, Sec. 4.4).
+# video and 3-D average-pooled last-stage features averaged over the clips
+# (Xu et al. CVPR 2019, Sec. 4.4; `feature_key='feats'`). The TCLR family
+# uses ucf101_split1_tclr_retrieval.py instead (docs/protocols/retrieval.md).
 data_root = 'data/ucf101/videos'
 ann_file_train = 'data/ucf101/ucf101_train_split_1_videos.txt'
 ann_file_val = 'data/ucf101/ucf101_val_split_1_videos.txt'
@@ -45,5 +47,6 @@ test_dataloader = dict(
                 pipeline=retrieval_pipeline,
                 test_mode=True),
         ]))
-test_evaluator = dict(type='RetrievalMetric', ks=(1, 5, 10, 20))
+test_evaluator = dict(
+    type='RetrievalMetric', ks=(1, 5, 10, 20), feature_key='feats')
 test_cfg = dict(type='TestLoop')

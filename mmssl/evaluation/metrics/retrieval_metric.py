@@ -26,7 +26,7 @@ class RetrievalMetric(BaseMetric):
     Each data sample (``ActionDataSample`` or its ``to_dict()`` form) must
     carry:
 
-    - ``feats``: 1-D tensor, the video's clip-averaged feature;
+    - ``<feature_key>``: 1-D tensor, the video's clip-averaged feature;
     - the label: ``gt_labels.item`` (MMAction2 1.x), or a ``gt_label`` key;
       a single non-negative class index;
     - ``<split_key>`` in the metainfo: ``gallery_split`` or ``query_split``.
@@ -35,6 +35,14 @@ class RetrievalMetric(BaseMetric):
         ks (Sequence[int]): Recall cut-offs. Defaults to ``(1, 5, 10, 20)``.
         batch_size (int): Chunk size of the retrieval search.
             Defaults to 1024.
+        feature_key (str): Data-sample field holding the video feature.
+            ``'feats'`` (default): 3-D average-pooled last-stage features,
+            ``(C,)`` (VCOP, Xu et al. CVPR 2019, Sec. 4.4, and most later
+            papers). ``'time_feats'``: spatially pooled with the time axis
+            kept and flattened, ``(C * T',)``, as TCLR's released
+            ``nn_retrieval`` and STCLR (Sec. 4.2.2) retrieve. Both are set
+            by ``BaseSSLAlgorithm.predict``; see
+            :mod:`mmssl.models.utils.feature_pooling`.
         split_key (str): Metainfo key naming the set. Defaults to
             ``'retrieval_split'``.
         gallery_split (str): Value of ``split_key`` for gallery videos.
@@ -53,6 +61,7 @@ class RetrievalMetric(BaseMetric):
     def __init__(self,
                  ks: Sequence[int] = (1, 5, 10, 20),
                  batch_size: int = 1024,
+                 feature_key: str = 'feats',
                  split_key: str = 'retrieval_split',
                  gallery_split: str = 'train',
                  query_split: str = 'test',
@@ -71,11 +80,15 @@ class RetrievalMetric(BaseMetric):
                 for k in ks):
             raise ValueError(
                 f'ks must be a non-empty sequence of positive ints, got {ks!r}')
+        if not isinstance(feature_key, str) or not feature_key:
+            raise ValueError('feature_key must be a non-empty str (e.g. '
+                             f"'feats' or 'time_feats'), got {feature_key!r}")
         if gallery_split == query_split:
             raise ValueError(f'gallery_split and query_split must differ, '
                              f'both are {gallery_split!r}')
         self.ks = ks
         self.batch_size = batch_size
+        self.feature_key = feature_key
         self.split_key = split_key
         self.gallery_split = gallery_split
         self.query_split = query_split
@@ -105,7 +118,8 @@ class RetrievalMetric(BaseMetric):
         return label
 
     def process(self, data_batch: Any, data_samples: Sequence) -> None:
-        """Store ``feats`` (cpu), label and split of every sample.
+        """Store the ``feature_key`` feature (cpu), label and split of every
+        sample.
 
         Args:
             data_batch (Any): Unused.
@@ -115,15 +129,19 @@ class RetrievalMetric(BaseMetric):
         for sample in data_samples:
             if isinstance(sample, BaseDataElement):
                 sample = sample.to_dict()
-            if 'feats' not in sample:
+            key = self.feature_key
+            if key not in sample:
+                features = sorted(k for k in sample if 'feats' in k)
                 raise KeyError(
-                    "RetrievalMetric: data sample has no 'feats'; the model's "
-                    'test_step must return a 1-D clip-averaged feature per '
-                    'video')
-            feats = torch.as_tensor(sample['feats']).detach().cpu()
+                    f'RetrievalMetric: data sample has no {key!r} (it has '
+                    f'{features}); the model\'s test_step must return a 1-D '
+                    'clip-averaged feature per video under that name '
+                    "('time_feats' needs a backbone with a (N, C, T, H, W) "
+                    'feature map and the base pooled_features)')
+            feats = torch.as_tensor(sample[key]).detach().cpu()
             if feats.dim() != 1:
                 raise ValueError(
-                    "RetrievalMetric: 'feats' must be 1-D (D,), got shape "
+                    f'RetrievalMetric: {key!r} must be 1-D (D,), got shape '
                     f'{tuple(feats.shape)}; average the clips of a video in '
                     'the model')
             if self.split_key not in sample:

@@ -1,12 +1,14 @@
 """Base class of mmssl's self-supervised algorithms."""
 from abc import abstractmethod
-from typing import Dict, List, Optional, Union
+from typing import Dict, List, Optional, Sequence, Union
 
 import torch
-import torch.nn.functional as F
 from mmaction.structures import ActionDataSample
 from mmengine.model import BaseModel
 
+from mmssl.models.utils.feature_pooling import (FEATURE_FIELDS,
+                                                 FEATURE_POOLINGS,
+                                                 pool_feature_map)
 from mmssl.models.utils.head_in_channels import fill_head_in_channels
 from mmssl.registry import MODELS
 
@@ -33,8 +35,14 @@ class BaseSSLAlgorithm(BaseModel):
     - ``'tensor'``: pooled clip features ``(B, V, D)`` (``(B, D)`` for 5-D
       input) from the last backbone stage (3D adaptive average pooling).
     - ``'predict'``: data samples with ``feats`` = clip features averaged
-      over the ``V`` clips, ``(D,)`` per video (retrieval, linear probing);
-      subclasses may add pretext predictions.
+      over the ``V`` clips, ``(D,)`` per video (retrieval, linear probing),
+      and (unless a subclass overrides :meth:`pooled_features`)
+      ``time_feats`` = spatially pooled clip features with the time axis kept
+      and flattened, averaged over the clips, ``(C * T',)`` (TCLR's
+      retrieval features; see
+      :mod:`mmssl.models.utils.feature_pooling`). A retrieval metric picks
+      one by name (``RetrievalMetric(feature_key=...)``). Subclasses may add
+      pretext predictions.
 
     Args:
         backbone (dict): Backbone config.
@@ -96,6 +104,21 @@ class BaseSSLAlgorithm(BaseModel):
             feats = feats[-1]
         return feats
 
+    def _pool_clips(self, inputs: torch.Tensor,
+                    poolings: Sequence[str]) -> Dict[str, torch.Tensor]:
+        """One backbone pass over every clip, pooled in each of ``poolings``
+        (see :func:`~mmssl.models.utils.feature_pooling.pool_feature_map`);
+        ``(B, V, D)`` per pooling for 6-D inputs, ``(B, D)`` for 5-D."""
+        if inputs.dim() not in (5, 6):
+            raise ValueError('expected inputs of shape (B, V, C, T, H, W) or '
+                             f'(B, C, T, H, W), got {tuple(inputs.shape)}')
+        clips = inputs.flatten(0, 1) if inputs.dim() == 6 else inputs
+        feat_map = self.extract_feat(clips)
+        out = {p: pool_feature_map(feat_map, p) for p in poolings}
+        if inputs.dim() == 6:
+            out = {k: v.view(*inputs.shape[:2], -1) for k, v in out.items()}
+        return out
+
     def pooled_features(self, inputs: torch.Tensor) -> torch.Tensor:
         """Spatio-temporally average-pooled clip features.
 
@@ -105,17 +128,28 @@ class BaseSSLAlgorithm(BaseModel):
         Returns:
             torch.Tensor: ``(B, V, D)`` or ``(B, D)``.
         """
-        multi_clip = inputs.dim() == 6
-        if multi_clip:
-            batch, views = inputs.shape[:2]
-            inputs = inputs.flatten(0, 1)
-        elif inputs.dim() != 5:
-            raise ValueError('expected inputs of shape (B, V, C, T, H, W) or '
-                             f'(B, C, T, H, W), got {tuple(inputs.shape)}')
-        feats = F.adaptive_avg_pool3d(self.extract_feat(inputs), 1).flatten(1)
-        if multi_clip:
-            feats = feats.view(batch, views, -1)
-        return feats
+        return self._pool_clips(inputs, ('global', ))['global']
+
+    def clip_features(self,
+                      inputs: torch.Tensor) -> Dict[str, torch.Tensor]:
+        """Clip features of every pooling, from one backbone pass.
+
+        Args:
+            inputs (torch.Tensor): ``(B, V, C, T, H, W)`` or
+                ``(B, C, T, H, W)``.
+
+        Returns:
+            dict[str, torch.Tensor]: ``feats`` (3-D average, as
+            :meth:`pooled_features`: ``(B, V, C)`` or ``(B, C)``) and
+            ``time_feats`` (spatial average, time kept and flattened
+            channel-major: ``(B, V, C * T')`` or ``(B, C * T')``). A subclass
+            that overrides :meth:`pooled_features` (e.g. a ViT without a
+            ``(N, C, T', H', W')`` map) gets ``feats`` only.
+        """
+        if type(self).pooled_features is not BaseSSLAlgorithm.pooled_features:
+            return dict(feats=self.pooled_features(inputs))
+        pooled = self._pool_clips(inputs, FEATURE_POOLINGS)
+        return {FEATURE_FIELDS[p]: feats for p, feats in pooled.items()}
 
     def forward(self,
                 inputs: torch.Tensor,
@@ -139,12 +173,16 @@ class BaseSSLAlgorithm(BaseModel):
 
     def predict(self, inputs: torch.Tensor,
                 data_samples: Optional[SampleList] = None) -> SampleList:
-        """Attach clip-averaged features ``feats`` ``(D,)`` to each sample."""
-        feats = self.pooled_features(inputs)
-        if feats.dim() == 3:
-            feats = feats.mean(dim=1)
-        if data_samples is None:
-            data_samples = [ActionDataSample() for _ in range(len(feats))]
-        for sample, feat in zip(data_samples, feats):
-            sample.set_field(feat.detach(), 'feats')
+        """Attach clip-averaged features to each sample: ``feats`` ``(D,)``
+        and, where available, ``time_feats`` ``(C * T',)`` (see
+        :meth:`clip_features`). The mean over the ``V`` clips is what TCLR's
+        ``nn_retrieval`` does (a sum of ``feature / clips_per_video``); the
+        retrieval metric L2-normalises the video feature afterwards."""
+        for name, feats in self.clip_features(inputs).items():
+            if feats.dim() == 3:
+                feats = feats.mean(dim=1)
+            if data_samples is None:
+                data_samples = [ActionDataSample() for _ in range(len(feats))]
+            for sample, feat in zip(data_samples, feats):
+                sample.set_field(feat.detach(), name)
         return data_samples
