@@ -23,13 +23,14 @@ import torch
 from mmengine.config import Config, DictAction
 from mmengine.logging import MMLogger
 from mmengine.registry import init_default_scope
-from mmengine.runner import Runner, load_checkpoint
-from mmengine.runner.utils import set_random_seed
+from mmengine.runner import Runner
 from tqdm import tqdm
 
 import mmssl  # noqa: F401  (allow-lists safe checkpoint types)
 from mmssl.registry import METRICS, MODELS
 from mmssl.utils import quiet_ffmpeg, register_all_modules
+from mmssl.utils.checkpoint_loading import prepare_evaluated_model
+from mmssl.utils.config_overrides import apply_overrides
 
 
 def parse_args() -> argparse.Namespace:
@@ -46,6 +47,10 @@ def parse_args() -> argparse.Namespace:
         nargs='+',
         action=DictAction,
         help='override config settings, key=value')
+    parser.add_argument(
+        '--data-root',
+        help='dataset root: every config path under the config\'s data_root '
+        'moves here (same as --cfg-options data_root=DIR)')
     return parser.parse_args()
 
 
@@ -58,8 +63,10 @@ def evaluate_retrieval(cfg: Config,
     Args:
         cfg (Config): Config with ``model``, ``test_dataloader`` and
             optionally a ``RetrievalMetric`` ``test_evaluator``.
-        checkpoint (str, optional): Weights to load; ``None`` keeps the
-            random initialisation (seeded by ``seed``).
+        checkpoint (str, optional): Weights to load, strictly for the
+            backbone (:func:`prepare_evaluated_model`, shared with
+            ``tools/test.py``); ``None`` keeps the random initialisation
+            (seeded by ``seed``).
         seed (int): Seed for initialisation and data sampling.
         show_progress (bool): Show a progress bar.
 
@@ -69,11 +76,8 @@ def evaluate_retrieval(cfg: Config,
     init_default_scope(cfg.get('default_scope', 'mmssl'))
     # keep weight-initialisation reports out of the console
     MMLogger.get_instance('mmssl-retrieval', log_level='WARNING')
-    set_random_seed(seed)
     model = MODELS.build(cfg.model)
-    model.init_weights()
-    if checkpoint is not None:
-        load_checkpoint(model, checkpoint, map_location='cpu', strict=True)
+    print(prepare_evaluated_model(model, checkpoint, seed=seed))
     model.eval()
     evaluator_cfg = cfg.get('test_evaluator') or dict(type='RetrievalMetric')
     if isinstance(evaluator_cfg, (list, tuple)):
@@ -105,9 +109,8 @@ def main() -> None:
     args = parse_args()
     quiet_ffmpeg()
     register_all_modules(init_default_scope=False)
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
+    cfg = apply_overrides(
+        Config.fromfile(args.config), args.cfg_options, args.data_root)
     checkpoint = None if args.checkpoint.lower() == 'none' else args.checkpoint
     if checkpoint is not None and not osp.isfile(checkpoint):
         raise FileNotFoundError(f'checkpoint not found: {checkpoint}')
