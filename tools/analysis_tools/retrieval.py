@@ -9,9 +9,16 @@ Example::
     # the same protocol on a randomly initialised backbone
     python tools/analysis_tools/retrieval.py CONFIG none --seed 0
 
+    # a TCLR-family UCF101 checkpoint on HMDB51 split 1, 9 clips per video
+    python tools/analysis_tools/retrieval.py CONFIG CKPT --num-clips 9 \
+        --data-config configs/_base_/datasets/hmdb51_split1_tclr_retrieval.py
+
 The config's ``test_dataloader`` defines gallery (``retrieval_split='train'``)
 and query (``'test'``) videos and the clips sampled per video; its
-``test_evaluator`` (or the ``--ks`` default) sets the cut-offs.
+``test_evaluator`` (or the ``--ks`` default) sets the cut-offs and the
+feature (``feature_key``: ``feats`` 3-D pooled, ``time_feats`` TCLR's
+time-kept features; docs/protocols/retrieval.md). ``--data-config``,
+``--num-clips`` and ``--feature`` change the protocol without editing it.
 """
 import argparse
 import json
@@ -27,6 +34,8 @@ from mmengine.runner import Runner
 from tqdm import tqdm
 
 import mmssl  # noqa: F401  (allow-lists safe checkpoint types)
+from mmssl.evaluation.protocol_config import (num_clips_of, set_feature_key,
+                                              set_num_clips, use_data_config)
 from mmssl.registry import METRICS, MODELS
 from mmssl.utils import quiet_ffmpeg, register_all_modules
 from mmssl.utils.checkpoint_loading import prepare_evaluated_model
@@ -51,6 +60,20 @@ def parse_args() -> argparse.Namespace:
         '--data-root',
         help='dataset root: every config path under the config\'s data_root '
         'moves here (same as --cfg-options data_root=DIR)')
+    parser.add_argument(
+        '--data-config',
+        help='take test_dataloader/test_evaluator/data_root from this config '
+        '(e.g. configs/_base_/datasets/hmdb51_split1_tclr_retrieval.py)')
+    parser.add_argument(
+        '--num-clips',
+        type=int,
+        help='clips per video of every test-mode sampler (TCLR code: 9, '
+        'STCLR: 10 or 9, VCOP: 10)')
+    parser.add_argument(
+        '--feature',
+        choices=('feats', 'time_feats'),
+        help='video feature: feats (3-D pooled) or time_feats (spatially '
+        'pooled, time kept and flattened: TCLR/STCLR)')
     return parser.parse_args()
 
 
@@ -101,6 +124,8 @@ def evaluate_retrieval(cfg: Config,
         if None not in splits else None,
         num_query=splits.count(metric.query_split)
         if None not in splits else None,
+        feature=metric.feature_key,
+        num_clips=num_clips_of(cfg),
         seconds=round(time.time() - start, 1))
     return report
 
@@ -109,8 +134,14 @@ def main() -> None:
     args = parse_args()
     quiet_ffmpeg()
     register_all_modules(init_default_scope=False)
-    cfg = apply_overrides(
-        Config.fromfile(args.config), args.cfg_options, args.data_root)
+    cfg = Config.fromfile(args.config)
+    if args.data_config:
+        use_data_config(cfg, args.data_config)
+    cfg = apply_overrides(cfg, args.cfg_options, args.data_root)
+    if args.num_clips is not None:
+        set_num_clips(cfg, args.num_clips)
+    if args.feature is not None:
+        set_feature_key(cfg, args.feature)
     checkpoint = None if args.checkpoint.lower() == 'none' else args.checkpoint
     if checkpoint is not None and not osp.isfile(checkpoint):
         raise FileNotFoundError(f'checkpoint not found: {checkpoint}')
@@ -118,6 +149,7 @@ def main() -> None:
     report = dict(
         config=args.config,
         checkpoint=checkpoint or 'random init',
+        data_config=args.data_config,
         seed=args.seed,
         **report)
     print(json.dumps(report, indent=2))
