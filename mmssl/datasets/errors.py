@@ -9,6 +9,11 @@ class VideoReadError(RuntimeError):
     """A video that cannot be opened or decoded (message names the file)."""
 
 
+class VideoTooShortError(VideoReadError):
+    """A video with fewer frames than a sampler's ``min_frames`` (the
+    message names the file, its frame count and the minimum)."""
+
+
 def describe_source(results: dict) -> str:
     """``'"path" (listed at ann_file:line)'`` for error messages."""
     text = f'"{results.get("filename", "<unknown video>")}"'

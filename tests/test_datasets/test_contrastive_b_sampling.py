@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from video_fixtures import frame_index
 
+from mmssl.datasets.errors import VideoTooShortError
 from mmssl.datasets.transforms import (ClipGroupsTransform, CVRLSampleClips,
                                        DecordDecodeUnion, IntraClipMixup,
                                        RSPNetSampleClips, SafeDecordInit,
@@ -79,9 +80,15 @@ def test_cvrl_gap_distribution_over_draws(dist):
 
 
 def test_cvrl_short_video_and_errors():
-    out = CVRLSampleClips(clip_len=8, frame_interval=1)(dict(total_frames=6))
-    assert out['frame_inds'].tolist() == [0, 0, 1, 2, 3, 3, 4, 5] * 2
-    assert out['clip_gap'] == 0
+    """Old code squeezed an 8-frame clip into 6 frames (repeated frames);
+    now the interval drops to one that fits, and too-short videos are
+    refused."""
+    sampler = CVRLSampleClips(clip_len=8, frame_interval=3, test_mode=True)
+    out = sampler(dict(total_frames=20))  # interval 3 needs 22 frames
+    assert out['frame_interval'] == 2
+    assert (np.diff(out['frame_inds'].reshape(2, 8), axis=1) == 2).all()
+    with pytest.raises(VideoTooShortError, match='needs at least 8'):
+        sampler(dict(total_frames=6))
     with pytest.raises(ValueError, match='interval_dist'):
         CVRLSampleClips(interval_dist='normal')
     with pytest.raises(ValueError, match='frame_interval'):
@@ -152,9 +159,18 @@ def test_tdl_fallback_farthest_start_and_authors_gap():
 
 
 def test_tdl_short_video_deterministic_and_errors():
-    out = TDLSampleTriplet(clip_len=8, frame_interval=1)(dict(total_frames=6))
-    assert out['frame_inds'].tolist() == [0, 0, 1, 2, 3, 3, 4, 5] * 3
-    assert out['negative_offset'] == 0
+    """Old code squeezed the clip and made the negative equal the anchor;
+    now the interval drops so that the negative is another interval."""
+    sampler = TDLSampleTriplet(clip_len=8, frame_interval=4)
+    np.random.seed(0)
+    for _ in range(20):
+        out = sampler(dict(total_frames=20))  # interval 2 leaves 6 starts
+        assert out['frame_interval'] == 2
+        inds = out['frame_inds'].reshape(3, 8)
+        assert (np.diff(inds, axis=1) == 2).all() and inds.max() < 20
+        assert out['negative_offset'] != 0
+    with pytest.raises(VideoTooShortError, match='needs at least 9'):
+        sampler(dict(total_frames=8))
     sampler = TDLSampleTriplet(clip_len=4, frame_interval=2)
     np.random.seed(7)
     first = sampler(dict(total_frames=50))['frame_inds']
@@ -210,10 +226,19 @@ def test_rspnet_random_clips_and_label_distribution():
 
 
 def test_rspnet_short_video_deterministic_and_errors():
-    out = RSPNetSampleClips(clip_len=4, speeds=(1, 2))(dict(total_frames=5))
-    inds = out['frame_inds'].reshape(3, 4)
-    assert inds.min() >= 0 and inds.max() < 5
-    assert (np.diff(inds, axis=1) >= 0).all()
+    """Old code squeezed the window (steps no longer the speeds); now the
+    speeds are drawn from those that fit."""
+    short = RSPNetSampleClips(clip_len=4, speeds=(1, 2, 4))
+    np.random.seed(0)
+    for _ in range(30):
+        out = short(dict(total_frames=9))  # speed 4 needs 13 frames
+        inds = out['frame_inds'].reshape(3, 4)
+        assert inds.min() >= 0 and inds.max() < 9
+        assert (np.diff(inds, axis=1) ==
+                out['clip_speeds'][:, None]).all()
+        assert short.speeds[out['speed_label']] in (1, 2)
+    with pytest.raises(VideoTooShortError, match='needs at least 7'):
+        short(dict(total_frames=6))
     sampler = RSPNetSampleClips(clip_len=4)
     np.random.seed(3)
     first = sampler(dict(total_frames=40))

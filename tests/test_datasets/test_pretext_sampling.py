@@ -6,6 +6,7 @@ import torch
 from mmengine.registry import init_default_scope
 from video_fixtures import frame_index
 
+from mmssl.datasets.errors import VideoTooShortError
 from mmssl.datasets.transforms import PRPSampleClip
 from mmssl.models.utils.rotation import (center_crop_square, check_angles,
                                          draw_rotation_labels, rotate_clips)
@@ -169,17 +170,23 @@ def test_prp_random_start_in_range_and_without_skipped():
     assert 'recon_mask' not in out
 
 
-def test_prp_short_video_loops_by_default():
-    sampler = PRPSampleClip(clip_len=4, rates=(8, 2), test_mode=True)
+def test_prp_short_video_draws_only_fitting_rates():
+    """Old code wrapped a rate-8 clip on 10 frames ('loop'); now only the
+    rates whose span fits are drawn and the label is the real step."""
+    sampler = PRPSampleClip(clip_len=4, rates=(8, 2, 4))
     np.random.seed(0)
-    for _ in range(20):
-        out = draw(sampler, 10)
-        if out['playback_rate'] == 8:  # span 32 > 10 frames: wrap around
-            assert out['frame_inds'].tolist() == [
-                0, 8, 6, 4, 4, 2, 0, 8
-            ]  # (0, 8, 16, 24) % 10 and (4, 12, 20, 28) % 10
-            return
-    pytest.fail('rate 8 never drawn')
+    labels = set()
+    for _ in range(60):
+        out = draw(sampler, 10)  # spans 32, 8, 16: only rate 2 fits
+        labels.add(out['rate_label'])
+        clip = out['frame_inds'][:4]
+        assert (np.diff(clip) == out['playback_rate']).all()
+        assert out['frame_inds'].max() < 10
+    assert labels == {1}
+    assert {draw(sampler, 16)['playback_rate'] for _ in range(60)} == {2, 4}
+    assert sampler.min_frames == 8
+    with pytest.raises(VideoTooShortError, match='needs at least 8'):
+        draw(sampler, 7)
 
 
 @pytest.mark.parametrize('rates', [(1, 2), (1, 2, 4), (1, 2, 4, 8)])

@@ -5,8 +5,10 @@ import math
 import numpy as np
 import pytest
 
-from mmssl.datasets.transforms import (VCOPSampleClips, fit_indices_to_video,
-                                       permutation_table)
+from mmssl.datasets.errors import VideoTooShortError
+from mmssl.datasets.transforms import (VCOPSampleClips, fit_rates,
+                                       largest_fitting_rate,
+                                       permutation_table, place_clips)
 
 
 def test_permutation_table_is_lexicographic():
@@ -15,25 +17,58 @@ def test_permutation_table_is_lexicographic():
     assert len(permutation_table(5)) == 120
 
 
-@pytest.mark.parametrize('mode, expected', [
-    ('resample', [0, 0, 1, 2, 3, 3, 4, 5]),
-    ('loop', [0, 1, 2, 3, 4, 5, 0, 1]),
-    ('clamp', [0, 1, 2, 3, 4, 5, 5, 5]),
+def test_largest_fitting_rate():
+    # a 16-frame clip at rate r spans 15 r + 1 frames
+    assert largest_fitting_rate(16, 180) == 11
+    assert largest_fitting_rate(16, 121) == 8
+    assert largest_fitting_rate(16, 120) == 7
+    assert largest_fitting_rate(16, 16) == 1
+    assert largest_fitting_rate(16, 15) == 0
+    assert largest_fitting_rate(1, 3) > 10**9
+
+
+@pytest.mark.parametrize('total, expected', [
+    (240, [1, 4, 8, 14, 15]),
+    (180, [1, 4, 8, 10, 11]),
+    (120, [1, 4, 5, 6, 7]),
+    (60, [1, 2, 3, 2, 3]),
+    (481, [1, 4, 8, 16, 32]),
 ])
-def test_short_video_modes(mode, expected):
-    offsets = np.arange(8)
-    out = fit_indices_to_video(offsets, span=8, total_frames=6, mode=mode)
-    assert out.tolist() == expected
+def test_fit_rates_largest_distinct(total, expected):
+    rates = fit_rates((1, 4, 8, 16, 32), 16, total)
+    assert rates.tolist() == expected
+    # order of the input is kept: a larger rate gets a larger replacement
+    assert fit_rates((32, 1, 16, 8, 4), 16, 180).tolist() == [11, 1, 10, 8, 4]
 
 
-def test_long_enough_video_unchanged_and_bad_mode():
-    offsets = np.arange(8)
-    assert fit_indices_to_video(offsets, 8, 8, 'clamp').tolist() == list(
-        range(8))
+def test_fit_rates_random_draws_distinct_fitting_rates():
+    np.random.seed(0)
+    seen = set()
+    for _ in range(200):
+        rates = fit_rates((1, 4, 8, 16, 32), 16, 180, mode='random')
+        assert rates[:3].tolist() == [1, 4, 8]  # fitting rates are kept
+        assert 11 >= rates[4] > rates[3] >= 2
+        assert len(set(rates.tolist())) == 5
+        seen.add(tuple(rates[3:].tolist()))
+    assert len(seen) > 10
     with pytest.raises(ValueError, match='short_video_mode'):
-        fit_indices_to_video(offsets, 8, 6, 'wrap')
-    with pytest.raises(ValueError, match='no frames'):
-        fit_indices_to_video(offsets, 8, 0, 'loop')
+        fit_rates((1, 2), 4, 10, mode='loop')
+    with pytest.raises(ValueError, match='does not fit'):
+        fit_rates((1, 2), 4, 3)
+
+
+def test_place_clips_exact_steps_and_refuses_misfits():
+    out = place_clips([1, 3, 7], 6, 40, test_mode=True)
+    # spans 6, 16, 36; centred starts 17, 12, 2
+    assert out.tolist() == [list(range(17, 23)), list(range(12, 28, 3)),
+                            list(range(2, 38, 7))]
+    np.random.seed(0)
+    for _ in range(50):
+        out = place_clips([2, 5], 4, 16)
+        assert out.min() >= 0 and out.max() < 16
+        assert np.diff(out, axis=1).tolist() == [[2] * 3, [5] * 3]
+    with pytest.raises(ValueError, match='fit the rates first'):
+        place_clips([6], 4, 16)
 
 
 def test_vcop_exact_indices_in_test_mode():
@@ -87,13 +122,24 @@ def test_vcop_label_distribution_uniform(num_clips):
     assert np.all(np.abs(counts - 200) < 5 * math.sqrt(200))
 
 
-def test_vcop_short_video_keeps_order_with_resample():
-    sampler = VCOPSampleClips(clip_len=4, num_clips=3, clip_interval=2)
+def test_vcop_short_video_shrinks_gap_then_interval():
+    """Old code squeezed the tuple (repeated frames, frame_interval still
+    1); now the gap shrinks first, then the interval, and both are
+    recorded."""
+    sampler = VCOPSampleClips(clip_len=4, num_clips=3, clip_interval=2,
+                              frame_interval=2, test_mode=True)
     np.random.seed(0)
-    out = sampler(dict(total_frames=8))  # span 16 > 8 frames
-    inds = out['frame_inds'].reshape(3, 4)
-    ordered = inds[np.argsort(out['clip_order'])].reshape(-1)
-    assert ordered.tolist() == [0, 0, 1, 1, 3, 3, 4, 4, 6, 6, 7, 7]
+    for total, step, gap in [(40, 2, 2), (25, 2, 2), (23, 2, 1), (21, 2, 0),
+                             (20, 1, 2), (12, 1, 0)]:
+        out = sampler(dict(total_frames=total))
+        inds = out['frame_inds'].reshape(3, 4)
+        ordered = inds[np.argsort(out['clip_order'])]
+        assert out['frame_interval'] == step and out['clip_interval'] == gap
+        assert (np.diff(ordered, axis=1) == step).all()
+        assert (ordered[1:, 0] - ordered[:-1, -1] == gap + 1).all()
+        assert ordered.min() >= 0 and ordered.max() < total
+    with pytest.raises(VideoTooShortError, match='needs at least 12'):
+        sampler(dict(total_frames=11))
 
 
 def test_vcop_deterministic_under_seed():

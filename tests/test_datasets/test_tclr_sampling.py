@@ -6,13 +6,12 @@ import numpy as np
 import pytest
 from video_fixtures import frame_index, write_index_video
 
+from mmssl.datasets.errors import VideoTooShortError
 from mmssl.datasets.transforms import (ReadCrossVideoSpeedLocClips,
                                        SparseLocalSampleClips,
                                        SpeedLocTupleSampleClips, STCLRSampleClips,
-                                       TCLRSampleClips, fit_indices_to_video,
-                                       speed_tuple_label)
-from mmssl.datasets.transforms.same_speed_sampling import (place_clips,
-                                                           speed_pairs)
+                                       TCLRSampleClips, speed_tuple_label)
+from mmssl.datasets.transforms.same_speed_sampling import speed_pairs
 from mmssl.datasets.transforms.tclr_sampling import SPARSITY_PRESETS
 
 
@@ -94,12 +93,18 @@ def test_tclr_instance_rates_distinct_and_random_starts():
     assert len(starts) > 20
 
 
-def test_tclr_short_video_stays_in_range_and_bad_args():
-    sampler = TCLRSampleClips(clip_len=8)
-    out = sampler(dict(total_frames=10))
+def test_tclr_short_video_lowers_the_local_rate_and_bad_args():
+    sampler = TCLRSampleClips(clip_len=8, local_rate=3)
+    np.random.seed(0)
+    # local rate 3 needs 31 * 3 + 1 = 94 frames; 70 frames fit rate 2
+    out = sampler(dict(total_frames=70))
     c = clips(out)
-    assert c.min() >= 0 and c.max() < 10
-    assert (np.diff(c[2:6].ravel()) >= 0).all()  # resample keeps order
+    assert c.min() >= 0 and c.max() < 70
+    assert out['frame_interval'] == 2
+    assert out['clip_rates'][2:].tolist() == [2] * 8 + [8]
+    assert (np.diff(c[2:6].ravel()) == 2).all()  # adjacent local clips
+    with pytest.raises(VideoTooShortError, match='needs at least 32'):
+        sampler(dict(total_frames=31))
     with pytest.raises(ValueError, match='instance_mode'):
         TCLRSampleClips(instance_mode='both')
     with pytest.raises(ValueError, match='divisible'):
@@ -250,16 +255,20 @@ def test_speedloc_none_probability_is_one_minus_c2(c2):
     assert sampler.none_prob == pytest.approx(1 - c2)
 
 
-def test_speedloc_clip_indices_follow_speeds_with_loop():
-    sampler = SpeedLocTupleSampleClips(clip_len=8, speeds=(3, 10), num_clips=2)
+def test_speedloc_short_video_draws_fitting_speeds_only():
+    sampler = SpeedLocTupleSampleClips(clip_len=8, speeds=(1, 3, 5, 10),
+                                       num_clips=2)
     np.random.seed(0)
-    for _ in range(20):
-        out = sampler(dict(total_frames=40))
+    for _ in range(50):
+        out = sampler(dict(total_frames=40))  # speed 10 needs 71 frames
         c = clips(out)
+        assert set(out['speedloc_speeds'].tolist()) <= {1, 3, 5}
         for clip, s in zip(c, out['speedloc_speeds']):
-            # 'loop' keeps the skip rate modulo the video length
-            assert ((np.diff(clip) - s) % 40 == 0).all()
+            assert (np.diff(clip) == s).all()
             assert clip.min() >= 0 and clip.max() < 40
+        assert out['speedloc_label'] == speed_tuple_label(
+            out['speedloc_speeds'])
+    assert sampler.min_frames == 22  # two distinct speeds (1, 3)
 
 
 def test_speedloc_bad_arguments():
@@ -270,20 +279,6 @@ def test_speedloc_bad_arguments():
         SpeedLocTupleSampleClips(num_same=3)
     with pytest.raises(ValueError, match='distinct'):
         SpeedLocTupleSampleClips(num_clips=3, speeds=2)
-
-
-@pytest.mark.parametrize('mode', ['resample', 'loop', 'clamp'])
-def test_place_clips_matches_fit_indices_for_short_clips(mode):
-    rates = np.array([1, 3, 7])
-    offsets = rates[:, None] * np.arange(6)
-    spans = 5 * rates + 1
-    out = place_clips(offsets, spans, 12, mode, test_mode=True)
-    for o, s, row in zip(offsets, spans, out):
-        if s > 12:
-            assert row.tolist() == fit_indices_to_video(o, s, 12,
-                                                        mode).tolist()
-        else:
-            assert row.tolist() == (o + (12 - s) // 2).tolist()
 
 
 # ------------------------------------------------- cross-video reads
@@ -325,6 +320,32 @@ def test_cross_video_reads_replace_speedloc_clips_at_same_speeds(four_videos):
         assert np.diff(idx).tolist() == [s] * 3
 
 
+def test_cross_video_reads_lower_speeds_that_do_not_fit(four_videos):
+    """Old code wrapped such clips ('loop'); now the speed drops to the
+    largest that fits the other video, and speeds, label and clip_rates
+    say so."""
+    t = ReadCrossVideoSpeedLocClips(
+        four_videos['ann'], dict(video=four_videos['root']), prob=1.0)
+    np.random.seed(0)
+    for _ in range(6):
+        sample = _decoded_sample(four_videos, [12, 12, 3])
+        sample['clip_rates'] = np.array([1, 2, 12, 12, 3])
+        sample['speedloc_label'] = 0
+        out = t(sample)
+        speeds = out['speedloc_speeds']
+        assert out['clip_rates'].tolist() == [1, 2] + speeds.tolist()
+        assert out['speedloc_label'] == speed_tuple_label(speeds)
+        for k, s in enumerate(speeds):
+            idx = [frame_index(f) for f in out['imgs'][8 + 4 * k:12 + 4 * k]]
+            assert np.diff(idx).tolist() == [s] * 3
+            assert s <= 12
+    # a drawn video too short for any clip: the sample keeps its own tuple
+    t._read_clip = lambda *args: None
+    out = t(_decoded_sample(four_videos, [1, 2, 3]))
+    assert out['speedloc_cross_video'] == 0
+    assert all((f == 255).all() for f in out['imgs'])
+
+
 def test_cross_video_reads_use_distinct_other_videos(four_videos,
                                                      monkeypatch):
     t = ReadCrossVideoSpeedLocClips(
@@ -333,7 +354,7 @@ def test_cross_video_reads_use_distinct_other_videos(four_videos,
 
     def fake_read(path, speed, clip_len, size):
         seen.append(path)
-        return [np.zeros((*size, 3), np.uint8)] * clip_len
+        return [np.zeros((*size, 3), np.uint8)] * clip_len, speed
 
     monkeypatch.setattr(t, '_read_clip', fake_read)
     np.random.seed(0)

@@ -4,13 +4,15 @@ from .augment import (ClipChannelDrop, ClipColorJitter, ClipCutout,
                       PerClipTransform)
 from .formatting import PackSSLInputs
 from .loading import DecordDecodeUnion, SafeDecordInit
-from .sampling import (BaseMultiClipSampler, VCOPSampleClips,
-                       fit_indices_to_video, permutation_table)
+from .sampling import (BaseMultiClipSampler, fit_rates,
+                       largest_fitting_rate, permutation_table, place_clips)
+from .vcop_sampling import VCOPSampleClips
 
 __all__ = [
     'PackSSLInputs', 'DecordDecodeUnion', 'SafeDecordInit',
-    'BaseMultiClipSampler', 'VCOPSampleClips', 'fit_indices_to_video',
-    'permutation_table', 'PerClipTransform', 'ClipColorJitter',
+    'BaseMultiClipSampler', 'VCOPSampleClips', 'fit_rates',
+    'largest_fitting_rate', 'place_clips', 'permutation_table',
+    'PerClipTransform', 'ClipColorJitter',
     'ClipGrayscale', 'ClipGaussianBlur', 'ClipGamma', 'ClipCutout',
     'ClipChannelDrop'
 ]
@@ -20,8 +22,9 @@ __all__ += ['TubeMaskGenerator', 'tube_mask']
 from .cross_video import ReadCrossVideoSpeedLocClips  # noqa: E402
 from .same_speed_sampling import (SpeedLocTupleSampleClips,  # noqa: E402
                                   speed_tuple_label)
-from .tclr_sampling import (SparseLocalSampleClips,  # noqa: E402
-                            STCLRSampleClips, TCLRSampleClips)
+from .sparse_sampling import (SparseLocalSampleClips,  # noqa: E402
+                              STCLRSampleClips)
+from .tclr_sampling import TCLRSampleClips  # noqa: E402
 
 __all__ += [
     'ReadCrossVideoSpeedLocClips', 'SpeedLocTupleSampleClips', 'speed_tuple_label',

@@ -1,16 +1,16 @@
 """Optional extra video reads for cross-video Same Speed Localization tuples.
 
 STCLR (Altabrawee & Mohd Noor, Neurocomputing, Sec. 3.3 and 4.2.4) draws the
-``K`` SpeedLoc clips from ``K`` *other* videos with probability ``C1``, which makes
-an epoch read ``N + (1 - C1) N + K C1 N`` videos (Table 6: 3.0x TCLR's epoch
-time at ``C1 = 0.6``). mmssl's default builds those tuples from clips already
+``K`` SpeedLoc clips from ``K`` *other* videos with probability ``C1``, which
+makes an epoch read ``N + (1 - C1) N + K C1 N`` videos (Table 6: 3.0x TCLR's
+epoch time at ``C1 = 0.6``). mmssl's default builds those tuples from clips already
 decoded in the batch (``compose_speed_tuples`` in the algorithm) and reads
 nothing extra. This transform restores the paper's behaviour as an explicit,
 measurable option: add it after the decode step and set the algorithm's
 in-batch ``cross_video_prob`` to 0.
 """
 import os.path as osp
-from typing import Dict, List, Optional, Union
+from typing import Dict, List, Optional, Tuple, Union
 
 import cv2
 import numpy as np
@@ -18,26 +18,36 @@ from mmcv.transforms import BaseTransform
 from mmengine.fileio import list_from_file
 
 from mmssl.registry import TRANSFORMS
-from .same_speed_sampling import place_clips, speed_offsets
+from .same_speed_sampling import speed_tuple_label
+from .sampling import largest_fitting_rate, place_clips
 
 
 @TRANSFORMS.register_module()
 class ReadCrossVideoSpeedLocClips(BaseTransform):
     """With probability ``C1``, re-read the SpeedLoc clips from other videos.
 
-    The last ``K = len(speedloc_speeds)`` clips of the sample (the SpeedLoc tuple of
-    :class:`SpeedLocTupleSampleClips` / :class:`STCLRSampleClips`) are replaced by
-    clips of ``K`` distinct other videos of ``ann_file`` (uniformly drawn),
-    clip ``k`` read at the same skip rate ``speedloc_speeds[k]`` from a random
-    start. The speeds, hence ``speedloc_label``, are unchanged. Frames of a video
-    with another size are resized (bilinear) to this sample's frame size.
+    The last ``K = len(speedloc_speeds)`` clips of the sample (the SpeedLoc
+    tuple of :class:`SpeedLocTupleSampleClips` / :class:`STCLRSampleClips`)
+    are replaced by clips of ``K`` distinct other videos of ``ann_file``
+    (uniformly drawn), clip ``k`` read at the same skip rate
+    ``speedloc_speeds[k]`` from a random start. Frames of a video with another size are resized (bilinear) to
+    this sample's frame size.
+
+    Short videos: a clip never wraps. When another video is too short for
+    a clip's speed, that clip is read at the largest speed that fits, and
+    ``speedloc_speeds``, ``speedloc_label`` (recomputed with
+    :func:`speed_tuple_label`) and the tuple's ``clip_rates`` record the
+    speeds really read. When one of the drawn videos has fewer than
+    ``clip_len`` frames the sample keeps its own tuple.
 
     Required Keys: ``imgs`` (decoded, before augmentation), ``clip_len``,
     ``num_clips``, ``speedloc_speeds``, ``filename``.
 
-    Modified Keys: ``imgs``.
+    Modified Keys: ``imgs``, ``speedloc_speeds``, ``speedloc_label``,
+    ``clip_rates`` (when a speed had to drop).
 
-    Added Keys: ``speedloc_cross_video`` (int, 1 if replaced), ``num_extra_reads``
+    Added Keys: ``speedloc_cross_video`` (int, 1 if replaced),
+    ``num_extra_reads``
     (int, videos opened by this transform).
 
     Args:
@@ -45,8 +55,6 @@ class ReadCrossVideoSpeedLocClips(BaseTransform):
         data_prefix (str | dict): Video root (``dict(video=root)`` as in the
             dataset config).
         prob (float): ``C1``. Defaults to 0.6 (STCLR Sec. 4.2.1).
-        short_video_mode (str): Rule for clips longer than a video.
-            Defaults to ``'loop'``.
         num_threads (int): decord threads. Defaults to 1.
     """
 
@@ -54,7 +62,6 @@ class ReadCrossVideoSpeedLocClips(BaseTransform):
                  ann_file: str,
                  data_prefix: Union[str, Dict[str, str]] = '',
                  prob: float = 0.6,
-                 short_video_mode: str = 'loop',
                  num_threads: int = 1) -> None:
         if not 0.0 <= prob <= 1.0:
             raise ValueError(f'prob (C1) must be in [0, 1], got {prob}')
@@ -62,7 +69,6 @@ class ReadCrossVideoSpeedLocClips(BaseTransform):
         self.data_prefix = (data_prefix.get('video', '') if isinstance(
             data_prefix, dict) else data_prefix)
         self.prob = float(prob)
-        self.short_video_mode = short_video_mode
         self.num_threads = num_threads
         self._videos: Optional[List[str]] = None
 
@@ -76,19 +82,23 @@ class ReadCrossVideoSpeedLocClips(BaseTransform):
         return self._videos
 
     def _read_clip(self, path: str, speed: int, clip_len: int,
-                   size) -> List[np.ndarray]:
+                   size) -> Optional[Tuple[List[np.ndarray], int]]:
+        """Frames of a clip of ``path`` at ``speed`` (lowered to the largest
+        speed that fits) and the speed read; None if the video has fewer
+        than ``clip_len`` frames."""
         import decord
         reader = decord.VideoReader(path, num_threads=self.num_threads)
-        offsets, spans = speed_offsets(clip_len, np.array([speed]))
-        inds = place_clips(offsets, spans, len(reader),
-                           self.short_video_mode)[0]
+        speed = min(speed, largest_fitting_rate(clip_len, len(reader)))
+        if speed < 1:
+            return None
+        inds = place_clips([speed], clip_len, len(reader))[0]
         frames = reader.get_batch(inds.tolist()).asnumpy()
         if frames.shape[1:3] != tuple(size):
             frames = np.stack([
                 cv2.resize(f, (size[1], size[0]),
                            interpolation=cv2.INTER_LINEAR) for f in frames
             ])
-        return list(frames)
+        return list(frames), speed
 
     def transform(self, results: Dict) -> Dict:
         """Replace the SpeedLoc clips with clips of other videos (prob. C1)."""
@@ -106,20 +116,33 @@ class ReadCrossVideoSpeedLocClips(BaseTransform):
         picked = np.random.choice(len(others), num_speedloc, replace=False)
         imgs = list(results['imgs'])
         if len(imgs) != int(results['num_clips']) * clip_len:
-            raise ValueError('ReadCrossVideoSpeedLocClips must run right after '
-                             'the decode step (imgs holds '
+            raise ValueError('ReadCrossVideoSpeedLocClips must run right '
+                             'after the decode step (imgs holds '
                              f'{len(imgs)} frames, expected num_clips * '
                              f'clip_len = {results["num_clips"]} * '
                              f'{clip_len})')
         size = np.shape(imgs[0])[:2]
         first = len(imgs) - num_speedloc * clip_len
-        for k, (v, speed) in enumerate(zip(picked, speeds)):
+        read = []
+        for v, speed in zip(picked, speeds):
+            clip = self._read_clip(others[v], int(speed), clip_len, size)
+            results['num_extra_reads'] += 1
+            if clip is None:  # too short for any speed: keep own tuple
+                return results
+            read.append(clip)
+        for k, (frames, _) in enumerate(read):
             start = first + k * clip_len
-            imgs[start:start + clip_len] = self._read_clip(
-                others[v], int(speed), clip_len, size)
+            imgs[start:start + clip_len] = frames
+        new_speeds = np.array([s for _, s in read], dtype=np.int64)
         results['imgs'] = imgs
         results['speedloc_cross_video'] = 1
-        results['num_extra_reads'] = num_speedloc
+        if not np.array_equal(new_speeds, speeds):
+            results['speedloc_speeds'] = new_speeds
+            results['speedloc_label'] = int(speed_tuple_label(new_speeds))
+            if 'clip_rates' in results:
+                rates = np.array(results['clip_rates'], dtype=np.int64)
+                rates[-num_speedloc:] = new_speeds
+                results['clip_rates'] = rates
         return results
 
     def __repr__(self) -> str:

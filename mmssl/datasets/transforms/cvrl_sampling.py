@@ -1,10 +1,11 @@
 """CVRL's temporally consistent sampling of two clips (decreasing gap)."""
-from typing import Dict
+from typing import Dict, Optional
 
 import numpy as np
 
 from mmssl.registry import TRANSFORMS
-from .sampling import BaseMultiClipSampler, fit_indices_to_video
+from .sampling import (BaseMultiClipSampler, clip_span,
+                       largest_fitting_rate)
 
 INTERVAL_DISTS = ('decreasing', 'uniform', 'increasing')
 
@@ -66,8 +67,10 @@ class CVRLSampleClips(BaseMultiClipSampler):
     second start is ``d`` later, and the two clips are returned in random
     order (``shuffle_order``; the authors' code shuffles them).
 
-    Videos shorter than one clip (``M < 1``): both clips are the whole video
-    fitted with ``short_video_mode`` (:func:`fit_indices_to_video`).
+    Short videos: the frame interval drops to the largest value ``<=
+    frame_interval`` at which a clip fits (recorded in ``frame_interval``).
+    ``min_frames`` defaults to ``clip_len`` (one clip at interval 1; the two
+    clips may then coincide, as CVRL's gap 0 allows).
     ``test_mode``: no randomness, gap ``(M - 1) // 2`` centred in the video.
 
     Required Keys:
@@ -90,7 +93,8 @@ class CVRLSampleClips(BaseMultiClipSampler):
         power (float): Exponent of the decreasing density. Defaults to 1.
         shuffle_order (bool): Random order of the two clips. Defaults to
             True.
-        short_video_mode (str): See :func:`fit_indices_to_video`.
+        min_frames (int, optional), on_error (str): See
+            :class:`BaseMultiClipSampler`.
         test_mode (bool): Deterministic sampling.
     """
 
@@ -100,9 +104,10 @@ class CVRLSampleClips(BaseMultiClipSampler):
                  interval_dist: str = 'decreasing',
                  power: float = 1.0,
                  shuffle_order: bool = True,
-                 short_video_mode: str = 'resample',
+                 min_frames: Optional[int] = None,
+                 on_error: str = 'raise',
                  test_mode: bool = False) -> None:
-        super().__init__(clip_len, 2, short_video_mode, test_mode)
+        super().__init__(clip_len, 2, min_frames, on_error, test_mode)
         if frame_interval < 1:
             raise ValueError(f'frame_interval must be >= 1, got '
                              f'{frame_interval}')
@@ -115,13 +120,23 @@ class CVRLSampleClips(BaseMultiClipSampler):
     @property
     def span(self) -> int:
         """Frames covered by one clip."""
-        return (self.clip_len - 1) * self.frame_interval + 1
+        return int(clip_span(self.clip_len, self.frame_interval))
 
-    def sample_starts(self, total_frames: int) -> np.ndarray:
-        """Start frames ``(2,)`` of the two clips (output order)."""
-        num_starts = total_frames - self.span + 1
+    def fit_interval(self, total_frames: int) -> int:
+        """Largest interval ``<= frame_interval`` at which a clip fits."""
+        return max(1, min(self.frame_interval,
+                          largest_fitting_rate(self.clip_len, total_frames)))
+
+    def sample_starts(self, total_frames: int,
+                      interval: Optional[int] = None) -> np.ndarray:
+        """Start frames ``(2,)`` of the two clips (output order) at
+        ``interval`` (default: the configured frame interval)."""
+        interval = self.frame_interval if interval is None else interval
+        num_starts = total_frames - int(clip_span(self.clip_len,
+                                                  interval)) + 1
         if num_starts < 1:
-            return np.zeros(2, dtype=np.int64)
+            raise ValueError(f'a {self.clip_len}-frame clip at interval '
+                             f'{interval} does not fit {total_frames} frames')
         if self.test_mode:
             gap = (num_starts - 1) // 2
             first = (num_starts - 1 - gap) // 2
@@ -134,25 +149,19 @@ class CVRLSampleClips(BaseMultiClipSampler):
             starts = starts[::-1].copy()
         return starts
 
-    def transform(self, results: Dict) -> Dict:
+    def draw(self, results: Dict, total: int) -> Dict:
         """Sample the two clips."""
-        total = int(results['total_frames'])
-        starts = self.sample_starts(total)
-        steps = np.arange(self.clip_len) * self.frame_interval
-        if total < self.span:
-            clip = fit_indices_to_video(steps, self.span, total,
-                                        self.short_video_mode)
-            inds = np.stack([clip, clip])
-        else:
-            inds = starts[:, None] + steps[None, :]
+        interval = self.fit_interval(total)
+        starts = self.sample_starts(total, interval)
+        steps = np.arange(self.clip_len) * interval
+        inds = starts[:, None] + steps[None, :]
         results['clip_starts'] = starts
         results['clip_gap'] = int(abs(starts[1] - starts[0]))
-        return self._write(results, inds, self.frame_interval)
+        return self._write(results, inds, interval)
 
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}(clip_len={self.clip_len}, '
                 f'frame_interval={self.frame_interval}, '
                 f'interval_dist={self.interval_dist!r}, power={self.power}, '
                 f'shuffle_order={self.shuffle_order}, '
-                f'short_video_mode={self.short_video_mode!r}, '
                 f'test_mode={self.test_mode})')

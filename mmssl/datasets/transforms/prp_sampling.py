@@ -1,5 +1,5 @@
 """Dilated clip sampling for video Playback Rate Perception (PRP)."""
-from typing import Dict, Sequence, Tuple
+from typing import Dict, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -58,23 +58,28 @@ class PRPSampleClip(BaseMultiClipSampler):
             half-way frame exists.
         with_skipped (bool): Also sample the skipped frames (generative
             branch). Defaults to True.
-        short_video_mode (str): See :func:`fit_indices_to_video`. Defaults to
-            ``'loop'``: wrapping keeps the per-step displacement of the rate,
-            whereas ``'resample'`` would squeeze a fast clip into a slower
-            one and contradict its label. The authors' loader skips such
-            videos instead.
+        min_frames (int, optional), on_error (str): See
+            :class:`BaseMultiClipSampler`. ``min_frames`` defaults to
+            ``clip_len * min(rates)`` (the slowest class fits).
         test_mode (bool): Centre the clip in the video. The rate is still
             random (it is the label).
+
+    Short videos: the rate class is drawn uniformly from the classes whose
+    span (``clip_len * s``) fits the video, so a clip is never wrapped or
+    squeezed and its label is its real step. The authors' loader skips
+    videos too short for the drawn rate instead, which for the same class
+    balance would need re-drawing.
     """
 
     def __init__(self,
                  clip_len: int = 16,
                  rates: Sequence[int] = (1, 2, 4, 8),
                  with_skipped: bool = True,
-                 short_video_mode: str = 'loop',
+                 min_frames: Optional[int] = None,
+                 on_error: str = 'raise',
                  test_mode: bool = False) -> None:
-        super().__init__(clip_len, 2 if with_skipped else 1, short_video_mode,
-                         test_mode)
+        super().__init__(clip_len, 2 if with_skipped else 1, min_frames,
+                         on_error, test_mode)
         rates = tuple(int(r) for r in rates)
         if len(rates) < 2 or len(set(rates)) != len(rates):
             raise ValueError(f'rates must hold >= 2 distinct dilations (one '
@@ -92,6 +97,11 @@ class PRPSampleClip(BaseMultiClipSampler):
         """Number of rate classes."""
         return len(self.rates)
 
+    @property
+    def required_frames(self) -> int:
+        """The slowest rate class must fit."""
+        return self.clip_len * min(self.rates)
+
     def offsets(self, rate: int) -> Tuple[np.ndarray, int]:
         """Offsets ``(num_clips, clip_len)`` (sampled, then skipped frames)
         and the span of the tuple in frames."""
@@ -108,12 +118,14 @@ class PRPSampleClip(BaseMultiClipSampler):
             mask[:, 1] = 0
         return mask.reshape(-1)
 
-    def transform(self, results: Dict) -> Dict:
-        """Draw the rate, sample the clip and the skipped frames."""
-        label = int(np.random.randint(self.num_classes))
+    def draw(self, results: Dict, total_frames: int) -> Dict:
+        """Draw a rate that fits, sample the clip and the skipped frames."""
+        fitting = [k for k, r in enumerate(self.rates)
+                   if self.clip_len * r <= total_frames]
+        label = fitting[int(np.random.randint(len(fitting)))]
         rate = self.rates[label]
         offsets, span = self.offsets(rate)
-        inds = self.place(offsets, span, results['total_frames'])
+        inds = self.place(offsets, span, total_frames)
         results['rate_label'] = label
         results['playback_rate'] = rate
         if self.with_skipped:

@@ -1,10 +1,10 @@
 """RSPNet's clips: a query and two keys at the same / a different speed."""
-from typing import Dict, Sequence
+from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
 from mmssl.registry import TRANSFORMS
-from .sampling import BaseMultiClipSampler, fit_indices_to_video
+from .sampling import BaseMultiClipSampler, clip_span, fitting_subset
 
 
 @TRANSFORMS.register_module()
@@ -29,8 +29,14 @@ class RSPNetSampleClips(BaseMultiClipSampler):
     The default ``speeds=(1, 2)`` is the authors' ``diff_speed=[2]`` setting
     (normal and 2x playback). Use ``ClipGroupsTransform(groups=((0,), (1,
     2)))`` so that the two keys share one spatial augmentation, as in the
-    authors' code (only their speed differs). Videos shorter than a window:
-    each window's offsets are fitted with ``short_video_mode``.
+    authors' code (only their speed differs).
+
+    Short videos: both speeds are drawn from the speeds whose clip fits the
+    video (``(clip_len - 1) * s * frame_interval + 1`` frames) and the
+    window is that of the largest fitting speed, so clips are never
+    squeezed and ``clip_speeds`` are the real steps (in units of
+    ``frame_interval``). ``min_frames`` defaults to the span of the second
+    smallest speed (two speeds must fit).
 
     Required Keys:
 
@@ -50,7 +56,8 @@ class RSPNetSampleClips(BaseMultiClipSampler):
         speeds (Sequence[int]): Playback speeds (>= 2 distinct, positive).
             Defaults to ``(1, 2)``.
         frame_interval (int): Base stride (speed 1). Defaults to 1.
-        short_video_mode (str): See :func:`fit_indices_to_video`.
+        min_frames (int, optional), on_error (str): See
+            :class:`BaseMultiClipSampler`.
         test_mode (bool): Centred windows, ``s_q = speeds[0]``,
             ``s_d = speeds[1]``.
     """
@@ -59,9 +66,10 @@ class RSPNetSampleClips(BaseMultiClipSampler):
                  clip_len: int = 16,
                  speeds: Sequence[int] = (1, 2),
                  frame_interval: int = 1,
-                 short_video_mode: str = 'resample',
+                 min_frames: Optional[int] = None,
+                 on_error: str = 'raise',
                  test_mode: bool = False) -> None:
-        super().__init__(clip_len, 3, short_video_mode, test_mode)
+        super().__init__(clip_len, 3, min_frames, on_error, test_mode)
         speeds = tuple(int(s) for s in speeds)
         if len(set(speeds)) != len(speeds) or len(speeds) < 2 or min(
                 speeds) < 1:
@@ -72,36 +80,46 @@ class RSPNetSampleClips(BaseMultiClipSampler):
                              f'{frame_interval}')
         self.speeds = speeds
         self.frame_interval = frame_interval
-        self.window = (clip_len - 1) * max(speeds) * frame_interval + 1
+        self.window = self.window_for(speeds)
 
-    def sample_speeds(self) -> np.ndarray:
-        """``(speed_label, other_index)`` indices into ``speeds``."""
+    def window_for(self, speeds: Sequence[int]) -> int:
+        """Frames of a window that holds a clip at each of ``speeds``."""
+        return int(clip_span(self.clip_len, max(speeds) * self.frame_interval))
+
+    @property
+    def required_frames(self) -> int:
+        """Two speeds must fit."""
+        return self.window_for(sorted(self.speeds)[:2])
+
+    def sample_speeds(self, fitting: Optional[List[int]] = None) -> np.ndarray:
+        """``(speed_label, other_index)`` indices into ``speeds``, drawn
+        from the ``fitting`` indices (default: all)."""
+        fitting = list(range(len(self.speeds))) if fitting is None \
+            else fitting
         if self.test_mode:
-            return np.array([0, 1])
-        n = len(self.speeds)
+            return np.array(fitting[:2])
+        n = len(fitting)
         label = int(np.random.randint(n))
         other = int(np.random.randint(n - 1))
-        return np.array([label, other + (other >= label)])
+        return np.array(
+            [fitting[label], fitting[other + (other >= label)]])
 
-    def transform(self, results: Dict) -> Dict:
+    def draw(self, results: Dict, total: int) -> Dict:
         """Sample the three clips and the speed label."""
-        total = int(results['total_frames'])
-        label, other = (int(v) for v in self.sample_speeds())
+        fitting = fitting_subset(
+            np.asarray(self.speeds) * self.frame_interval, self.clip_len,
+            total)
+        label, other = (int(v) for v in self.sample_speeds(fitting))
         s_q, s_d = self.speeds[label], self.speeds[other]
         steps = np.arange(self.clip_len) * self.frame_interval
         offsets = np.stack([steps * s_q, steps * s_q, steps * s_d])
-        room = total - self.window
-        if room < 0:
-            starts = np.zeros(3, dtype=np.int64)
-            inds = fit_indices_to_video(offsets, self.window, total,
-                                        self.short_video_mode)
+        room = total - self.window_for([self.speeds[k] for k in fitting])
+        if self.test_mode:
+            q_start = k_start = room // 2
         else:
-            if self.test_mode:
-                q_start = k_start = room // 2
-            else:
-                q_start, k_start = np.random.randint(0, room + 1, size=2)
-            starts = np.array([q_start, k_start, k_start], dtype=np.int64)
-            inds = starts[:, None] + offsets
+            q_start, k_start = np.random.randint(0, room + 1, size=2)
+        starts = np.array([q_start, k_start, k_start], dtype=np.int64)
+        inds = starts[:, None] + offsets
         results['speed_label'] = label
         results['clip_speeds'] = np.array([s_q, s_q, s_d], dtype=np.int64)
         results['clip_starts'] = starts
@@ -111,5 +129,4 @@ class RSPNetSampleClips(BaseMultiClipSampler):
         return (f'{self.__class__.__name__}(clip_len={self.clip_len}, '
                 f'speeds={self.speeds}, '
                 f'frame_interval={self.frame_interval}, '
-                f'short_video_mode={self.short_video_mode!r}, '
                 f'test_mode={self.test_mode})')

@@ -11,8 +11,9 @@ differ; for ``K = 3``: ``[12, 13, 23, None] -> [0, 1, 2, 3]``.
 Whether the clips come from one video or from ``K`` different videos
 (probability ``C1``) is decided after sampling: by the algorithm from the
 clips already decoded in the batch (:func:`mmssl.models.utils.
-compose_speed_tuples`), or, at extra cost, by :class:`ReadCrossVideoSpeedLocClips`.
-Speeds are kept in both cases, so the label follows from the speeds.
+compose_speed_tuples`), or, at extra cost, by
+:class:`ReadCrossVideoSpeedLocClips`. In every case the label is computed from
+the speeds of the clips actually used (:func:`speed_tuple_label`).
 """
 import itertools
 from typing import Dict, Optional, Sequence, Tuple, Union
@@ -20,7 +21,7 @@ from typing import Dict, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from mmssl.registry import TRANSFORMS
-from .sampling import SHORT_VIDEO_MODES, BaseMultiClipSampler
+from .sampling import BaseMultiClipSampler, clip_span, place_clips
 
 
 def speed_pairs(num_clips: int) -> Tuple[Tuple[int, int], ...]:
@@ -28,23 +29,33 @@ def speed_pairs(num_clips: int) -> Tuple[Tuple[int, int], ...]:
     return tuple(itertools.combinations(range(num_clips), 2))
 
 
-def speed_tuple_label(speeds: np.ndarray) -> np.ndarray:
-    """SpeedLoc label(s) from clip speeds.
+def speed_tuple_label(speeds):
+    """SpeedLoc label(s) from clip speeds: the one definition of the label.
+
+    Used by the samplers (numpy) and by the in-batch tuple composition
+    (torch, :func:`mmssl.models.utils.compose_speed_tuples`): the
+    arithmetic below runs unchanged on numpy arrays and torch tensors (on
+    any device), so both sides derive labels the same way.
 
     Args:
-        speeds (np.ndarray): ``(..., K)`` skip rates of the tuple's clips.
+        speeds (np.ndarray | Tensor | Sequence[int]): ``(..., K)`` skip
+            rates of the tuple's clips.
 
     Returns:
-        np.ndarray: ``(...)`` labels: index of the single equal-speed pair,
-        ``K(K-1)/2`` if all speeds differ, ``-1`` if more than one pair is
-        equal (not a valid SpeedLoc tuple).
+        np.ndarray | Tensor: ``(...)`` int64 labels: index of the single
+        equal-speed pair in :func:`speed_pairs` order, ``K(K-1)/2`` if all
+        speeds differ, ``-1`` if more than one pair is equal (not a valid
+        SpeedLoc tuple).
     """
-    speeds = np.asarray(speeds)
-    pairs = np.asarray(speed_pairs(speeds.shape[-1]))
-    equal = speeds[..., pairs[:, 0]] == speeds[..., pairs[:, 1]]
+    if not hasattr(speeds, 'shape'):
+        speeds = np.asarray(speeds)
+    pairs = speed_pairs(speeds.shape[-1])
+    equal = (speeds[..., [i for i, _ in pairs]] ==
+             speeds[..., [j for _, j in pairs]])
     count = equal.sum(-1)
-    return np.where(count == 0, len(pairs),
-                    np.where(count == 1, equal.argmax(-1), -1))
+    position = (equal * 1).argmax(-1)
+    return ((count == 0) * len(pairs) + (count == 1) * position -
+            (count > 1) * 1)
 
 
 def resolve_same_prob(same_prob: float, none_prob: Optional[float]) -> float:
@@ -96,54 +107,6 @@ def draw_speed_tuple(speeds: np.ndarray, num_clips: int,
     return out, len(pairs)
 
 
-def place_clips(offsets: np.ndarray, spans: np.ndarray, total_frames: int,
-                mode: str, test_mode: bool = False) -> np.ndarray:
-    """Place clips independently, each at its own uniformly random start.
-
-    Vectorised counterpart of :meth:`BaseMultiClipSampler.place` for ``n``
-    clips. Clips longer than the video follow the short-video ``mode`` of
-    :func:`fit_indices_to_video` (applied per clip).
-
-    Args:
-        offsets (np.ndarray): ``(n, clip_len)`` offsets from each clip start.
-        spans (np.ndarray): ``(n,)`` frames covered by each clip.
-        total_frames (int): Frames of the video.
-        mode (str): ``'resample'`` | ``'loop'`` | ``'clamp'``.
-        test_mode (bool): Centre every clip instead of a random start.
-
-    Returns:
-        np.ndarray: ``(n, clip_len)`` frame indices in ``[0, total_frames)``.
-    """
-    if mode not in SHORT_VIDEO_MODES:
-        raise ValueError(f'short_video_mode must be one of '
-                         f'{SHORT_VIDEO_MODES}, got {mode!r}')
-    offsets = np.asarray(offsets, dtype=np.int64)
-    spans = np.asarray(spans, dtype=np.int64)[:, None]
-    room = np.maximum(total_frames - spans, 0)
-    if test_mode:
-        starts = room // 2
-    else:
-        starts = np.floor(np.random.random(room.shape) *
-                          (room + 1)).astype(np.int64)
-    short = spans > total_frames
-    if mode == 'resample':
-        fitted = np.where(short, offsets * total_frames // spans, offsets)
-    elif mode == 'loop':
-        fitted = np.where(short, offsets % total_frames, offsets)
-    else:
-        fitted = np.where(short, np.minimum(offsets, total_frames - 1),
-                          offsets)
-    return fitted + starts
-
-
-def speed_offsets(clip_len: int,
-                  rates: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
-    """Offsets ``(n, clip_len)`` and spans ``(n,)`` of clips at ``rates``."""
-    rates = np.asarray(rates, dtype=np.int64)
-    offsets = rates[:, None] * np.arange(clip_len)[None, :]
-    return offsets, (clip_len - 1) * rates + 1
-
-
 @TRANSFORMS.register_module()
 class SpeedLocTupleSampleClips(BaseMultiClipSampler):
     """Sample a Same Speed Localization tuple of one video (STCLR Sec. 3.3).
@@ -154,6 +117,13 @@ class SpeedLocTupleSampleClips(BaseMultiClipSampler):
     overlap). Speeds follow :func:`draw_speed_tuple` (``C2`` same pair,
     ``C3 = 1 - C2`` all different). All clips come from this sample's video;
     the cross-video case (``C1``) is built later (module docstring).
+
+    Short videos: the speeds are drawn from the candidate speeds whose clip
+    fits the video (``(clip_len - 1) * speed + 1`` frames), so no clip wraps
+    around (a jump cut that only fast clips would show) and ``C2``/``C3``
+    and the label stay exact; the label is computed from the speeds drawn
+    (:func:`speed_tuple_label`). A video must fit ``K`` distinct speeds
+    (``min_frames``).
 
     Clip layout (``V = K``): ``[S_0, ..., S_{K-1}]``, the tuple in order.
 
@@ -166,7 +136,8 @@ class SpeedLocTupleSampleClips(BaseMultiClipSampler):
         - frame_inds (np.ndarray): ``K * clip_len`` indices, clip after clip.
         - clip_len, num_clips (= K), frame_interval (= 1; rates vary)
         - speedloc_speeds (np.ndarray): ``(K,)`` skip rate of each clip.
-        - speedloc_label (int): position of the same-speed pair or ``None`` class.
+        - speedloc_label (int): position of the same-speed pair or ``None``
+          class.
         - clip_rates (np.ndarray): ``(V,)`` skip rate of every clip.
 
     Args:
@@ -178,8 +149,8 @@ class SpeedLocTupleSampleClips(BaseMultiClipSampler):
         none_prob (float, optional): ``C3``; must be ``1 - C2`` if given
             (Sec. 3.3). Defaults to None (derived).
         num_same (int): ``S``; only 2 is defined by the paper's labels.
-        short_video_mode (str): Rule for clips longer than the video.
-            Defaults to ``'loop'``, which keeps the skip rate (the label).
+        min_frames (int, optional), on_error (str): See
+            :class:`BaseMultiClipSampler`.
         test_mode (bool): Centre each clip (speeds stay random).
     """
 
@@ -190,12 +161,13 @@ class SpeedLocTupleSampleClips(BaseMultiClipSampler):
                  same_prob: float = 0.75,
                  none_prob: Optional[float] = None,
                  num_same: int = 2,
-                 short_video_mode: str = 'loop',
+                 min_frames: Optional[int] = None,
+                 on_error: str = 'raise',
                  test_mode: bool = False) -> None:
-        super().__init__(clip_len, num_clips, short_video_mode, test_mode)
+        super().__init__(clip_len, num_clips, min_frames, on_error, test_mode)
         if num_same != 2 or num_clips < 2:
-            raise ValueError(f'SpeedLoc labels are defined for num_same=2 and '
-                             f'num_clips >= 2, got num_same={num_same}, '
+            raise ValueError(f'SpeedLoc labels are defined for num_same=2 '
+                             f'and num_clips >= 2, got num_same={num_same}, '
                              f'num_clips={num_clips}')
         self.speeds = resolve_speeds(speeds, num_clips)
         self.same_prob = resolve_same_prob(same_prob, none_prob)
@@ -210,18 +182,24 @@ class SpeedLocTupleSampleClips(BaseMultiClipSampler):
         """``K(K-1)/2`` pair positions plus the ``None`` class."""
         return len(speed_pairs(self.num_clips)) + 1
 
-    def sample(self, total_frames: int) -> Tuple[np.ndarray, np.ndarray, int]:
-        """Frame indices ``(K, clip_len)``, speeds ``(K,)`` and label."""
-        speeds, label = draw_speed_tuple(self.speeds, self.num_clips,
-                                         self.same_prob)
-        offsets, spans = speed_offsets(self.clip_len, speeds)
-        inds = place_clips(offsets, spans, total_frames,
-                           self.short_video_mode, self.test_mode)
-        return inds, speeds, label
+    @property
+    def required_frames(self) -> int:
+        """Frames for ``K`` distinct speeds (the ``None`` class exists)."""
+        return int(clip_span(self.clip_len, self.speeds[self.num_clips - 1]))
 
-    def transform(self, results: Dict) -> Dict:
+    def sample(self, total_frames: int) -> Tuple[np.ndarray, np.ndarray, int]:
+        """Frame indices ``(K, clip_len)``, speeds ``(K,)`` and label of a
+        video of ``total_frames >= required_frames``."""
+        fitting = self.speeds[
+            clip_span(self.clip_len, self.speeds) <= total_frames]
+        speeds, _ = draw_speed_tuple(fitting, self.num_clips, self.same_prob)
+        inds = place_clips(speeds, self.clip_len, total_frames,
+                           self.test_mode)
+        return inds, speeds, int(speed_tuple_label(speeds))
+
+    def draw(self, results: Dict, total_frames: int) -> Dict:
         """Sample the tuple and write its indices and targets."""
-        inds, speeds, label = self.sample(results['total_frames'])
+        inds, speeds, label = self.sample(total_frames)
         results['speedloc_speeds'] = speeds
         results['speedloc_label'] = label
         results['clip_rates'] = speeds.copy()

@@ -4,7 +4,7 @@ from typing import Dict, Optional
 import numpy as np
 
 from mmssl.registry import TRANSFORMS
-from .sampling import BaseMultiClipSampler, fit_indices_to_video
+from .sampling import BaseMultiClipSampler, clip_span
 
 
 @TRANSFORMS.register_module()
@@ -26,9 +26,13 @@ class TDLSampleTriplet(BaseMultiClipSampler):
 
     ``min_gap=None`` (default) means ``span``: the negative never overlaps
     the anchor ("a different time interval"). The authors' code uses 2
-    frames (``min_gap=2``). Videos shorter than one clip: all three clips
-    are the whole video fitted with ``short_video_mode`` (the negative then
-    equals the anchor; ``negative_offset`` is 0).
+    frames (``min_gap=2``).
+
+    Short videos: the frame interval drops to the largest value ``<=
+    frame_interval`` that leaves at least two clip starts (so the negative is
+    another interval), and ``min_gap=None`` follows the span at that
+    interval; ``frame_interval`` records the value used. ``min_frames``
+    defaults to ``clip_len + 1`` (two starts at interval 1).
 
     Required Keys:
 
@@ -47,7 +51,8 @@ class TDLSampleTriplet(BaseMultiClipSampler):
         frame_interval (int): Temporal stride. Defaults to 4 (authors'
             pretraining script: 16 frames at stride 4).
         min_gap (int, optional): Minimum start distance of the negative.
-        short_video_mode (str): See :func:`fit_indices_to_video`.
+        min_frames (int, optional), on_error (str): See
+            :class:`BaseMultiClipSampler`.
         test_mode (bool): Anchor centred, negative the farthest start.
     """
 
@@ -55,29 +60,49 @@ class TDLSampleTriplet(BaseMultiClipSampler):
                  clip_len: int = 16,
                  frame_interval: int = 4,
                  min_gap: Optional[int] = None,
-                 short_video_mode: str = 'resample',
+                 min_frames: Optional[int] = None,
+                 on_error: str = 'raise',
                  test_mode: bool = False) -> None:
-        super().__init__(clip_len, 3, short_video_mode, test_mode)
+        super().__init__(clip_len, 3, min_frames, on_error, test_mode)
         if frame_interval < 1:
             raise ValueError(f'frame_interval must be >= 1, got '
                              f'{frame_interval}')
         if min_gap is not None and min_gap < 1:
             raise ValueError(f'min_gap must be >= 1 or None, got {min_gap}')
         self.frame_interval = frame_interval
-        self.span = (clip_len - 1) * frame_interval + 1
+        self.span = int(clip_span(clip_len, frame_interval))
+        self.gap_arg = min_gap
         self.min_gap = self.span if min_gap is None else min_gap
 
-    def sample_starts(self, total_frames: int) -> np.ndarray:
-        """Starts ``(3,)`` of anchor, positive and negative."""
-        num_starts = total_frames - self.span + 1
+    @property
+    def required_frames(self) -> int:
+        """Two clip starts at interval 1."""
+        return self.clip_len + 1
+
+    def fit_interval(self, total_frames: int) -> int:
+        """Largest interval ``<= frame_interval`` leaving two starts."""
+        if self.clip_len == 1:
+            return self.frame_interval
+        return max(1, min(self.frame_interval,
+                          (total_frames - 2) // (self.clip_len - 1)))
+
+    def sample_starts(self, total_frames: int,
+                      interval: Optional[int] = None) -> np.ndarray:
+        """Starts ``(3,)`` of anchor, positive and negative for clips at
+        ``interval`` (default: the configured frame interval)."""
+        interval = self.frame_interval if interval is None else interval
+        span = int(clip_span(self.clip_len, interval))
+        min_gap = span if self.gap_arg is None else self.gap_arg
+        num_starts = total_frames - span + 1
         if num_starts < 1:
-            return np.zeros(3, dtype=np.int64)
+            raise ValueError(f'a clip of {span} frames does not fit a video '
+                             f'of {total_frames}')
         if self.test_mode:
             anchor = (num_starts - 1) // 2
         else:
             anchor = int(np.random.randint(num_starts))
         candidates = np.arange(num_starts)
-        allowed = candidates[np.abs(candidates - anchor) >= self.min_gap]
+        allowed = candidates[np.abs(candidates - anchor) >= min_gap]
         if allowed.size == 0 or self.test_mode:
             negative = 0 if anchor >= num_starts - 1 - anchor else \
                 num_starts - 1
@@ -85,24 +110,18 @@ class TDLSampleTriplet(BaseMultiClipSampler):
             negative = int(allowed[np.random.randint(allowed.size)])
         return np.array([anchor, anchor, negative], dtype=np.int64)
 
-    def transform(self, results: Dict) -> Dict:
+    def draw(self, results: Dict, total: int) -> Dict:
         """Sample the triplet."""
-        total = int(results['total_frames'])
-        starts = self.sample_starts(total)
-        steps = np.arange(self.clip_len) * self.frame_interval
-        if total < self.span:
-            clip = fit_indices_to_video(steps, self.span, total,
-                                        self.short_video_mode)
-            inds = np.stack([clip] * 3)
-        else:
-            inds = starts[:, None] + steps[None, :]
+        interval = self.fit_interval(total)
+        starts = self.sample_starts(total, interval)
+        steps = np.arange(self.clip_len) * interval
+        inds = starts[:, None] + steps[None, :]
         results['clip_starts'] = starts
         results['negative_offset'] = int(starts[2] - starts[0])
-        return self._write(results, inds, self.frame_interval)
+        return self._write(results, inds, interval)
 
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}(clip_len={self.clip_len}, '
                 f'frame_interval={self.frame_interval}, '
                 f'min_gap={self.min_gap}, '
-                f'short_video_mode={self.short_video_mode!r}, '
                 f'test_mode={self.test_mode})')

@@ -19,27 +19,10 @@ from typing import Optional, Tuple
 import torch
 from torch import Tensor
 
-
-def speed_label(speeds: Tensor) -> Tensor:
-    """SpeedLoc labels from speeds (torch twin of ``speed_tuple_label``).
-
-    Args:
-        speeds (Tensor): ``(N, K)`` skip rates.
-
-    Returns:
-        Tensor: ``(N,)`` long labels: index of the single equal-speed pair in
-        ``itertools.combinations(range(K), 2)`` order, ``K(K-1)/2`` when all
-        speeds differ, ``-1`` when several pairs are equal.
-    """
-    pairs = torch.tensor(
-        list(itertools.combinations(range(speeds.shape[-1]), 2)),
-        device=speeds.device)
-    equal = speeds[:, pairs[:, 0]] == speeds[:, pairs[:, 1]]
-    count = equal.sum(-1)
-    none = torch.full_like(count, len(pairs))
-    return torch.where(count == 0, none,
-                       torch.where(count == 1, equal.long().argmax(-1),
-                                   torch.full_like(count, -1)))
+# The one definition of the label, shared with the samplers (it runs on
+# numpy arrays and torch tensors alike).
+from mmssl.datasets.transforms.same_speed_sampling import \
+    speed_tuple_label as speed_label  # noqa: E402
 
 
 def _pick(weights: Tensor,
