@@ -11,11 +11,11 @@ def motion_attention(clip: Tensor,
                      stride_frac: float = 1 / 16) -> Tensor:
     """Per-pixel weights that emphasise the moving regions of a clip.
 
-    Vectorised version of the motion attention (MA) of Yao et al., "Video
+    Clip-level variant of the motion attention (MA) of Yao et al., "Video
     Playback Rate Perception for Self-supervised Spatio-Temporal
-    Representation Learning", CVPR 2020, generative branch (the authors'
-    ``DPAU`` mask, with their ``low=0.8, high=2.0`` and 28-px patches at
-    7-px stride on 112-px frames):
+    Representation Learning", CVPR 2020, generative branch (weights in
+    ``[low, high] = [0.8, 2.0]``, 28-px patches at 7-px stride on 112-px
+    frames, as the authors):
 
     1. motion energy ``E = mean_t (x[t+1] - x[t])^2`` per channel, ``(B, C,
        H, W)``, over consecutive frames of ``clip``;
@@ -25,13 +25,15 @@ def motion_attention(clip: Tensor,
        (channels without any variation get weight 1);
     4. bilinearly resized back to ``(H, W)``.
 
-    Differences to the authors' code: they take 4 frames (0, 5, 10, 15) of
-    every 16 consecutive raw frames, i.e. one map per 16-frame segment of the
-    undilated video, which needs all ``16 * s`` frames decoded; here the
-    energy comes from the frames that were decoded anyway and gives one map
-    per clip. Min-max normalisation per channel makes the map independent of
-    per-channel affine pixel scaling, so it can be computed on normalised
-    inputs.
+    This is the pooled map of the authors' ``getPatchLossMask_stepsize``,
+    which their loss does not use: it weighs the loss with a Gaussian on the
+    most moving patch of frames 0, 5, 10, 15 of every raw 16-frame segment,
+    one map per segment. That original is
+    :class:`~mmssl.datasets.transforms.PRPMotionAttention` (data pipeline,
+    the paper configs' default); this function needs no extra frames and
+    gives one map per clip. Min-max normalisation per channel makes the map
+    independent of per-channel affine pixel scaling, so it can be computed
+    on normalised inputs.
 
     Args:
         clip (Tensor): ``(B, C, T, H, W)`` with ``T >= 2``.
