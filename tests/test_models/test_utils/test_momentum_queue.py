@@ -399,6 +399,23 @@ def _worker(rank, port, out_dir):
         out['tdl_online'] = model.neck.mlp[0].weight.detach().clone()
         out['tdl_key'] = model.momentum_encoder.neck.mlp[0].weight.clone()
         del ddp
+        # gradient accumulation under DDP: the update waits for the step
+        model = build_tdl(momentum=0.5, queue_size=16)
+        ddp = SSLDistributedDataParallel(module=model, device_ids=None)
+        wrapper = OptimWrapper(
+            torch.optim.SGD(
+                [p for p in model.parameters() if p.requires_grad], lr=0.1),
+            accumulative_counts=2)
+        wrapper.initialize_count_status(model, 0, 2)
+        key_w = model.momentum_encoder.neck.mlp[0].weight
+        before = key_w.clone()
+        ddp.train_step(tdl_batch(seed=20 + rank), wrapper)
+        out['accum_first'] = (torch.equal(before, key_w),
+                              model.queue.ptr.item(), model.queue.num_staged)
+        ddp.train_step(tdl_batch(seed=30 + rank), wrapper)
+        out['accum_second'] = (torch.equal(before, key_w),
+                               model.queue.ptr.item(), model.queue.num_staged)
+        del ddp
         gc.collect()
         torch.save(out, f'{out_dir}/rank{rank}.pt')
         dist.barrier()
@@ -450,3 +467,10 @@ def test_distributed_wrapper_updates_once_and_queues_agree(dist_out):
     # DDP keeps the online weights in sync, hence the key encoders too
     assert torch.equal(r0['tdl_online'], r1['tdl_online'])
     assert torch.equal(r0['tdl_key'], r1['tdl_key'])
+
+
+def test_distributed_accumulation_updates_once_per_step(dist_out):
+    for r in dist_out:
+        assert r['accum_first'] == (True, 0, 1)  # no step, keys staged
+        # one step: key encoder moved, 2 ranks x 2 windows x 2 videos queued
+        assert r['accum_second'] == (False, 8, 0)
