@@ -43,3 +43,13 @@ __all__ += [
     'ClipGroupsTransform', 'CVRLSampleClips', 'interval_probs',
     'IntraClipMixup', 'RSPNetSampleClips', 'TDLSampleTriplet'
 ]
+from .per_view import PerViewTransform  # noqa: E402
+from .prp_motion_attention import (PRPMotionAttention,  # noqa: E402
+                                   PRPMotionFrames)
+from .rotate import ClipRandomRotation  # noqa: E402
+from .solarize import ClipSolarize  # noqa: E402
+
+__all__ += [
+    'PerViewTransform', 'PRPMotionAttention', 'PRPMotionFrames',
+    'ClipRandomRotation', 'ClipSolarize'
+]
