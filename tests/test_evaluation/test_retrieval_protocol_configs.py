@@ -5,6 +5,7 @@ import glob
 import os.path as osp
 
 import pytest
+import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
@@ -115,3 +116,16 @@ def test_use_data_config_needs_a_test_loader(tmp_path):
     empty.write_text('x = 1\n')
     with pytest.raises(KeyError, match='no test_dataloader'):
         use_data_config(cfg, str(empty))
+
+
+def test_tclr_r3d_18_time_feats_are_512_x_4():
+    """TCLR's retrieval R3D-18 keeps 4 timesteps of a 16-frame clip in layer
+    4 (temporal dilation in the released code, stride 1 here): 2048-d."""
+    register_all_modules(init_default_scope=False)
+    init_default_scope('mmssl')
+    path = [p for p in TCLR_FAMILY if '/tclr/' in p][0]
+    model = MODELS.build(Config.fromfile(path).model).eval()
+    with torch.no_grad():
+        out = model.predict(torch.rand(1, 2, 3, 16, 32, 32))
+    assert out[0].feats.shape == (512, )
+    assert out[0].time_feats.shape == (512 * 4, )
