@@ -17,7 +17,10 @@ default_hooks = dict(
         save_last=True,
         backend_args=dict(backend='atomic_local')),
     sampler_seed=dict(type='DistSamplerSeedHook'),
-    sync_buffers=dict(type='SyncBuffersHook'))
+    sync_buffers=dict(type='SyncBuffersHook'),
+    # per-epoch count + list of skipped videos (on_error='skip'); stops the
+    # run above max_skip_fraction (docs/reliability.md)
+    skip_accounting=dict(type='SkipAccountingHook', max_skip_fraction=0.1))
 
 env_cfg = dict(
     cudnn_benchmark=False,

@@ -1,4 +1,5 @@
-"""Schedule hooks."""
+"""Schedule hooks and skip accounting."""
+from .skip_accounting_hook import SkipAccountingHook  # noqa: F401
 from .train_loss_plateau_hook import TrainLossPlateauHook  # noqa: F401
 from .resumable_param_scheduler_hook import \
     ResumableParamSchedulerHook  # noqa: F401
