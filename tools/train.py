@@ -18,6 +18,7 @@ from mmengine.runner import Runner
 
 import mmssl  # noqa: F401  (allow-lists safe checkpoint types)
 from mmssl.utils import quiet_ffmpeg, register_all_modules, setup_cpu_distributed
+from mmssl.utils.accumulation_lr import account_for_accumulation
 from mmssl.utils.config_overrides import apply_overrides
 from mmssl.utils.config_validation import ConfigError, check_registered_types
 from mmssl.utils.forward_trace import FirstForwardTrace
@@ -114,6 +115,7 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
                            f'{args.config}')
         cfg.auto_scale_lr.enable = True
     apply_overrides(cfg, args.cfg_options, args.data_root)
+    account_for_accumulation(cfg)  # auto_scale_lr x accumulative_counts
     merge_randomness(cfg, args)
     return cfg
 
