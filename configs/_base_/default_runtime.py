@@ -16,7 +16,10 @@ default_hooks = dict(
         max_keep_ckpts=3,
         save_last=True,
         backend_args=dict(backend='atomic_local')),
-    sampler_seed=dict(type='DistSamplerSeedHook'),
+    # sets the sampler epoch like DistSamplerSeedHook, and seeds draws from
+    # (seed, epoch, sample) / (seed, iteration) for exact resume
+    # (mmssl/engine/hooks/exact_resume_hook.py)
+    sampler_seed=dict(type='ExactResumeHook'),
     sync_buffers=dict(type='SyncBuffersHook'),
     # per-epoch count + list of skipped videos (on_error='skip'); stops the
     # run above max_skip_fraction (docs/reliability.md)
