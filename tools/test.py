@@ -92,7 +92,7 @@ def main() -> None:
     runner = Runner.from_cfg(cfg)
     model = runner.model.module if is_model_wrapper(
         runner.model) else runner.model
-    prepare_evaluated_model(model, checkpoint, seed=args.seed)
+    prepare_evaluated_model(model, cfg.model, checkpoint, seed=args.seed)
     runner.test()
 
 

@@ -12,9 +12,10 @@ instead, which
   :class:`CheckpointMismatchError` naming the key groups with counts;
 - loads the other parts non-strictly and logs their mismatches as groups
   (a fine-tuned checkpoint's ``cls_head.*`` is no error for retrieval);
-- without a checkpoint, re-initialises every layer from ``seed`` in module
-  order and calls ``init_weights()``, so the random-init baseline does not
-  depend on what the tool did with the random generators before;
+- without a checkpoint, takes the weights of a model built from ``seed``
+  (seed, build, ``init_weights()``), so the random-init baseline does not
+  depend on what the tool did with the random generators before (MMEngine's
+  ``Runner.test()`` never calls ``init_weights()``);
 - logs which checkpoint (path, size, epoch/iter) or which seed was evaluated.
 """
 import os.path as osp
@@ -27,6 +28,8 @@ import torch.nn as nn
 from mmengine.logging import print_log
 from mmengine.runner.checkpoint import CheckpointLoader
 from mmengine.runner.utils import set_random_seed
+
+from mmssl.registry import MODELS
 
 EVALUATED_PREFIXES = ('backbone.', )
 
@@ -120,26 +123,28 @@ def load_evaluated_weights(
     return checkpoint.get('meta', {}) or {}
 
 
-def init_random_weights(model: nn.Module, seed: int) -> None:
-    """Re-initialise ``model`` from ``seed``, independent of earlier draws.
+def init_random_weights(model: nn.Module, seed: int, model_cfg: dict) -> None:
+    """Give ``model`` the weights of a fresh build from ``seed``.
 
-    Every submodule's ``reset_parameters`` runs in ``model.modules()``
-    order, then ``model.init_weights()`` (MMEngine ``init_cfg``).
+    Seeds Python, NumPy and torch, builds ``model_cfg``, runs its
+    ``init_weights()`` (MMEngine ``init_cfg``) and copies its state
+    (parameters and buffers) into ``model``: the result does not depend on
+    the random draws made before, e.g. by a runner.
 
     Args:
         model (nn.Module): The (unwrapped) model.
-        seed (int): Seed of Python, NumPy and torch generators.
+        seed (int): Seed of the random generators.
+        model_cfg (dict): The config that built ``model``.
     """
     set_random_seed(seed)
-    for module in model.modules():
-        reset = getattr(module, 'reset_parameters', None)
-        if callable(reset):
-            reset()
-    if hasattr(model, 'init_weights'):
-        model.init_weights()
+    fresh = MODELS.build(model_cfg)
+    if hasattr(fresh, 'init_weights'):
+        fresh.init_weights()
+    model.load_state_dict(fresh.state_dict())
 
 
 def prepare_evaluated_model(model: nn.Module,
+                            model_cfg: dict,
                             checkpoint: Optional[str],
                             seed: int,
                             evaluated: Sequence[str] = EVALUATED_PREFIXES
@@ -148,6 +153,7 @@ def prepare_evaluated_model(model: nn.Module,
 
     Args:
         model (nn.Module): The (unwrapped) model, weights are replaced.
+        model_cfg (dict): The config that built ``model``.
         checkpoint (str, optional): Checkpoint path, ``None`` for random
             initialisation.
         seed (int): Seed of the random initialisation.
@@ -157,10 +163,10 @@ def prepare_evaluated_model(model: nn.Module,
         str: One line naming what is evaluated (also logged).
     """
     if checkpoint is None:
-        init_random_weights(model, seed)
+        init_random_weights(model, seed, model_cfg)
         line = f'Evaluating a randomly initialised model (seed {seed})'
     else:
-        init_random_weights(model, seed)  # parts the checkpoint lacks
+        init_random_weights(model, seed, model_cfg)  # parts not in it
         meta = load_evaluated_weights(model, checkpoint, evaluated)
         where = ', '.join(f'{k} {meta[k]}' for k in ('epoch', 'iter')
                           if k in meta)

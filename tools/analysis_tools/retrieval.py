@@ -100,7 +100,7 @@ def evaluate_retrieval(cfg: Config,
     # keep weight-initialisation reports out of the console
     MMLogger.get_instance('mmssl-retrieval', log_level='WARNING')
     model = MODELS.build(cfg.model)
-    print(prepare_evaluated_model(model, checkpoint, seed=seed))
+    print(prepare_evaluated_model(model, cfg.model, checkpoint, seed=seed))
     model.eval()
     evaluator_cfg = cfg.get('test_evaluator') or dict(type='RetrievalMetric')
     if isinstance(evaluator_cfg, (list, tuple)):
