@@ -71,6 +71,17 @@ def test_place_clips_exact_steps_and_refuses_misfits():
         place_clips([6], 4, 16)
 
 
+def test_place_clips_gives_equal_rate_clips_distinct_starts():
+    np.random.seed(0)
+    for _ in range(200):  # rate 3 on 12 frames: 3 valid starts
+        out = place_clips([3, 3, 3, 1], 4, 12)
+        assert sorted(out[:3, 0].tolist()) == [0, 1, 2]
+    out = place_clips([2, 2, 5], 3, 14, test_mode=True)
+    assert out[:, 0].tolist() == [0, 9, 1]  # spread over 10 starts; centred
+    out = place_clips([3, 3], 4, 10)  # one start only: cannot separate
+    assert out.tolist() == [[0, 3, 6, 9]] * 2
+
+
 def test_vcop_exact_indices_in_test_mode():
     sampler = VCOPSampleClips(
         clip_len=4, num_clips=3, clip_interval=2, test_mode=True)

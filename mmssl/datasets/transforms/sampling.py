@@ -116,7 +116,8 @@ def place_clips(rates: Sequence[int],
 
     Returns:
         np.ndarray: ``(n, clip_len)`` frame indices; row ``i`` steps by
-        exactly ``rates[i]``.
+        exactly ``rates[i]``. Clips that share a rate get distinct starts
+        whenever the video has that many (no two identical clips).
     """
     rates = np.asarray(rates, dtype=np.int64)[:, None]
     spans = clip_span(clip_len, rates)
@@ -130,7 +131,29 @@ def place_clips(rates: Sequence[int],
     else:
         starts = np.floor(np.random.random(room.shape) *
                           (room + 1)).astype(np.int64)
+    _separate_equal_rate_clips(starts[:, 0], rates[:, 0], room[:, 0],
+                               test_mode)
     return starts + rates * np.arange(clip_len)[None, :]
+
+
+def _separate_equal_rate_clips(starts: np.ndarray, rates: np.ndarray,
+                               room: np.ndarray, test_mode: bool) -> None:
+    """Give clips that share a rate distinct starts (in place), so that two
+    clips of one sample are never the same frames while the video has room.
+
+    Random mode: a group whose starts collide is redrawn without
+    replacement (uniform over distinct starts; no extra draw otherwise).
+    Test mode: the group is spread evenly over the valid starts.
+    """
+    for rate in np.unique(rates):
+        group = np.flatnonzero(rates == rate)
+        free = int(room[group[0]]) + 1
+        if group.size < 2 or free < group.size:
+            continue
+        if test_mode:
+            starts[group] = np.round(np.linspace(0, free - 1, group.size))
+        elif np.unique(starts[group]).size < group.size:
+            starts[group] = np.random.choice(free, group.size, replace=False)
 
 
 def permutation_table(num_items: int) -> Tuple[Tuple[int, ...], ...]:
