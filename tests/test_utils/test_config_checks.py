@@ -47,6 +47,21 @@ def test_config_seed_kept_without_flags(monkeypatch):
     assert cfg.randomness == dict(seed=0)
 
 
+def test_resume_resolves_the_checkpoint_or_refuses(monkeypatch, tmp_path):
+    from mmssl.utils.resume_checkpoint import NoCheckpointToResume
+    tool, args = train_args(monkeypatch, '--resume', '--work-dir',
+                            str(tmp_path))
+    with pytest.raises(NoCheckpointToResume, match=str(tmp_path)):
+        tool.merge_args(Config.fromfile(VCOP_TINY), args)
+    (tmp_path / 'epoch_4.pth').write_bytes(b'x')
+    cfg = tool.merge_args(Config.fromfile(VCOP_TINY), args)
+    assert cfg.resume and cfg.load_from == str(tmp_path / 'epoch_4.pth')
+    tool, args = train_args(monkeypatch, '--resume', str(tmp_path / 'no.pth'),
+                            '--work-dir', str(tmp_path))
+    with pytest.raises(NoCheckpointToResume, match='no.pth'):
+        tool.merge_args(Config.fromfile(VCOP_TINY), args)
+
+
 def test_data_root_option_moves_every_dataset_path():
     cfg = Config.fromfile(VCOP_TINY)
     apply_overrides(cfg, {'data_root': '/d/sm', 'train_cfg.max_epochs': 2})
