@@ -96,3 +96,40 @@ def test_mid_epoch_resume_continues_at_the_next_sample(tmp_path, workers):
         assert batches[it][0] == expected[it][0]
         assert torch.equal(batches[it][1], expected[it][1])
     assert_same_state(straight, resumed)
+
+
+class RecordEpochMeans(Hook):
+    """The epoch mean loss TrainLossPlateauHook stepped the scheduler with."""
+
+    priority = 'LOWEST'
+
+    def __init__(self):
+        self.means = {}
+
+    def after_train_epoch(self, runner):
+        self.means[runner.epoch] = runner.message_hub.get_scalar(
+            'plateau/epoch_mean_loss').current()
+
+
+def test_mid_epoch_resume_keeps_the_plateau_hooks_epoch_mean(tmp_path):
+    from mmssl.engine.hooks import TrainLossPlateauHook
+    plateau = [
+        dict(type='ReduceOnPlateauLR', monitor='loss', factor=0.5, patience=0)
+    ]
+
+    def run(work_dir, **kwargs):
+        means = RecordEpochMeans()
+        runner = toy_runner(
+            str(work_dir), 3, plateau,
+            checkpoint=dict(by_epoch=False, interval=3),
+            custom_hooks=[TrainLossPlateauHook(), means], **kwargs)
+        runner.train()
+        return runner, means.means
+
+    straight, expected = run(tmp_path / 'straight')
+    resumed, means = run(
+        tmp_path / 'resumed', resume=True,
+        load_from=osp.join(tmp_path, 'straight', 'iter_6.pth'))
+    # before: epoch 2's mean covered only the 2 iterations after the resume
+    assert means == {1: expected[1], 2: expected[2]}
+    assert_same_state(straight, resumed)

@@ -37,7 +37,9 @@ class TrainLossPlateauHook(Hook):
     when distributed) and calls ``scheduler.step({monitor: mean})`` on every
     scheduler with ``need_val_args`` after each training epoch. The
     scheduler keeps its own state (best value, bad epochs), which MMEngine
-    checkpoints and resumes. Each epoch logs the mean, the best value, the
+    checkpoints and resumes; the running sum and count of the current epoch
+    travel in checkpoints too (a resume from a checkpoint saved inside an
+    epoch still averages the whole epoch). Each epoch logs the mean, the best value, the
     number of bad epochs and the lr, and stores the mean in the message hub
     as ``plateau/epoch_mean_<monitor>``.
 
@@ -59,13 +61,37 @@ class TrainLossPlateauHook(Hook):
     # last epoch of [begin, end) is stepped too).
     priority = 'BELOW_NORMAL'
 
+    # checkpoint key of the running sum and count, so a resume from a
+    # checkpoint saved inside an epoch averages over the whole epoch
+    CHECKPOINT_KEY = 'train_loss_plateau'
+
     def __init__(self, monitor: str = 'loss') -> None:
         self.monitor = monitor
         self._sum = 0.0
         self._count = 0
+        self._resumed_inside_epoch = False
+
+    def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+        """Store the running sum and count of the current epoch."""
+        checkpoint[self.CHECKPOINT_KEY] = dict(
+            sum=self._sum, count=self._count)
+
+    def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
+        """Restore the running mean of a checkpoint saved inside an epoch."""
+        state = checkpoint.get(self.CHECKPOINT_KEY)
+        if state is None or not getattr(runner, '_resume', False):
+            return
+        meta = checkpoint.get('meta', {})
+        if meta.get('iter', 0) != meta.get('epoch', 0) * len(
+                runner.train_dataloader):
+            self._sum, self._count = state['sum'], state['count']
+            self._resumed_inside_epoch = True
 
     def before_train_epoch(self, runner) -> None:
-        """Reset the running mean."""
+        """Reset the running mean (unless resumed inside this epoch)."""
+        if self._resumed_inside_epoch:
+            self._resumed_inside_epoch = False
+            return
         self._sum, self._count = 0.0, 0
 
     def after_train_iter(self,
