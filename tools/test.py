@@ -22,6 +22,7 @@ from mmssl.utils.checkpoint_loading import (CheckpointMismatchError,
                                             prepare_evaluated_model)
 from mmssl.utils.checkpoint_reading import CheckpointReadError
 from mmssl.utils.config_overrides import apply_overrides
+from mmssl.utils.config_validation import ConfigError
 
 
 def parse_args() -> argparse.Namespace:
@@ -120,6 +121,6 @@ def resolve_checkpoint(argument, config_load_from):
 if __name__ == '__main__':
     try:
         main()
-    except (CheckpointMismatchError, CheckpointReadError,
+    except (CheckpointMismatchError, CheckpointReadError, ConfigError,
             FileNotFoundError) as error:
         sys.exit(f'{type(error).__name__}: {error}')

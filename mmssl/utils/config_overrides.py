@@ -13,6 +13,8 @@ from typing import Any, Optional
 
 from mmengine.config import Config, ConfigDict
 
+from .config_validation import ConfigError
+
 
 def rebase_paths(node: Any, old_root: str, new_root: str) -> Any:
     """Copy of ``node`` with strings under ``old_root`` moved to ``new_root``.
@@ -49,11 +51,11 @@ def set_data_root(cfg: Config, new_root: str, source: str) -> None:
         source (str): What asked for it, for the error message.
 
     Raises:
-        KeyError: The config has no ``data_root`` variable.
+        ConfigError: The config has no ``data_root`` variable.
     """
     old_root = cfg.get('data_root')
     if not isinstance(old_root, str):
-        raise KeyError(
+        raise ConfigError(
             f'{source} needs a `data_root` variable in the config '
             f'({cfg.filename}); set the dataset paths with --cfg-options '
             'instead')

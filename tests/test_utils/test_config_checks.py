@@ -84,6 +84,12 @@ def test_explicit_path_option_wins_over_data_root():
         apply_overrides(cfg, {'data_root': '/e'}, data_root='/f')
 
 
+def test_data_root_needs_a_data_root_variable():
+    cfg = Config(dict(train_dataloader=dict(ann_file='a/list.txt')))
+    with pytest.raises(ConfigError, match='needs a `data_root` variable'):
+        apply_overrides(cfg, data_root='/d')
+
+
 def test_rebase_paths_only_moves_whole_path_components():
     assert rebase_paths(['data/sm', 'data/sm/a', 'data/smx/a', 3],
                         'data/sm', '/n') == ['/n', '/n/a', 'data/smx/a', 3]

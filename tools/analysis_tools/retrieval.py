@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import os.path as osp
+import sys
 import time
 
 import torch
@@ -38,8 +39,11 @@ from mmssl.evaluation.protocol_config import (num_clips_of, set_feature_key,
                                               set_num_clips, use_data_config)
 from mmssl.registry import METRICS, MODELS
 from mmssl.utils import quiet_ffmpeg, register_all_modules
-from mmssl.utils.checkpoint_loading import prepare_evaluated_model
+from mmssl.utils.checkpoint_loading import (CheckpointMismatchError,
+                                            prepare_evaluated_model)
+from mmssl.utils.checkpoint_reading import CheckpointReadError
 from mmssl.utils.config_overrides import apply_overrides
+from mmssl.utils.config_validation import ConfigError
 
 
 def parse_args() -> argparse.Namespace:
@@ -161,4 +165,8 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    try:
+        main()
+    except (CheckpointMismatchError, CheckpointReadError, ConfigError,
+            FileNotFoundError) as error:
+        sys.exit(f'{type(error).__name__}: {error}')
