@@ -53,7 +53,7 @@ def key_groups(keys: Iterable[str], depth: int = 2) -> str:
 
 
 def _checkpoint_state(checkpoint: dict) -> Dict[str, torch.Tensor]:
-    """The state dict of a loaded checkpoint, DDP ``module.`` prefix removed."""
+    """State dict of a loaded checkpoint, DDP ``module.`` prefix removed."""
     state = checkpoint.get('state_dict', checkpoint)
     return {re.sub(r'^module\.', '', key): value
             for key, value in state.items()}

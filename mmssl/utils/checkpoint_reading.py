@@ -19,7 +19,7 @@ import torch
 
 
 class CheckpointReadError(RuntimeError):
-    """A checkpoint file exists but cannot be read (empty, cut off, corrupt)."""
+    """A checkpoint file exists but cannot be read (empty, cut, corrupt)."""
 
 
 def load_local_checkpoint(filename: str, map_location=None) -> dict:

@@ -44,7 +44,8 @@ def save(tmp_path, state, name='ckpt.pth'):
 def test_key_groups_counts_prefixes():
     keys = ['backbone.0.weight', 'backbone.0.bias', 'backbone.1.weight',
             'head.weight']
-    assert key_groups(keys) == 'backbone.0 (2), backbone.1 (1), head.weight (1)'
+    assert key_groups(keys) == ('backbone.0 (2), backbone.1 (1), '
+                                'head.weight (1)')
     assert key_groups(keys, depth=1) == 'backbone (3), head (1)'
 
 
