@@ -165,3 +165,28 @@ def test_paper_config_grid_matches_r2plus1d_18_output():
     assert tuple(mask_step['input_size']) == (8, 7, 7)
     assert mask_step['mask_ratio'] == 0.9
     assert cfg.sync_bn == 'torch'
+
+
+@pytest.mark.parametrize('backbone', ['r2plus1d_18', 'shufflenet3d_2.0x'])
+def test_other_zoo_backbones_via_resize(backbone):
+    """Backbones whose output grid differs from the cube grid (stem pool,
+    stride 32) work: the decoder resizes the map to the token grid."""
+    init_default_scope('mmssl')
+    zoo = Config.fromfile(
+        osp.join(REPO, 'configs/_base_/models/backbones', backbone + '.py'))
+    cfg = Config.fromfile(TINY).model
+    cfg.backbone = zoo.backbone
+    cfg.neck.in_channels = 512 if backbone == 'r2plus1d_18' else 1920
+    cfg.neck.out_channels = 2 * 16 * 16 * 3
+    cfg.head.patch_size = 16
+    torch.manual_seed(0)
+    model = MODELS.build(cfg)
+    clips = torch.randn(1, 3, 16, 64, 64)
+    mask = torch.from_numpy(
+        tube_mask((8, 4, 4), 0.75, 1, rng=np.random.default_rng(0)))
+    sample = ActionDataSample()
+    sample.set_field(mask[0], 'mask')
+    losses = model.loss(clips[:, None], [sample])
+    assert torch.isfinite(losses['loss_pixel'])
+    assert model.masked_prediction(clips, mask).shape == (1, 8 * 12,
+                                                          2 * 16 * 16 * 3)
