@@ -12,7 +12,8 @@ Example::
     python tools/analysis_tools/check_frame_accuracy.py \\
         ~/.cache/mmssl/test_videos --out work_dirs/frame_accuracy.json
 
-Verdicts: accurate, WRONG (frames differ by more than the colour-rounding
+Also prints the median time per sample of each pair and index-set kind
+(a benchmark of the access patterns, not a test). Verdicts: accurate, WRONG (frames differ by more than the colour-rounding
 tolerance, see mmssl/datasets/transforms/decode_backends/accuracy.py),
 refused (the backend refuses the file with a message), unavailable (the
 backend is not installed), unsupported (the backend lacks the pattern),
@@ -28,8 +29,8 @@ from typing import List, Optional
 from tqdm import tqdm
 
 from mmssl.datasets.transforms.decode_backends import ACCESS_PATTERNS
-from mmssl.datasets.transforms.decode_backends.accuracy import (check_video,
-                                                                summarize)
+from mmssl.datasets.transforms.decode_backends.accuracy import (
+    SET_KINDS, check_video, summarize, timing_summary)
 
 VIDEO_EXTENSIONS = ('.mp4', '.avi', '.mkv', '.webm', '.mov', '.mpg', '.mpeg',
                     '.m4v', '.flv', '.ts', '.ogv', '.wmv')
@@ -47,8 +48,10 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
                         'every file they do not refuse (exit status 1 '
                         'otherwise)')
     parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument('--num-sets', type=int, default=3,
-                        help='index sets per video')
+    parser.add_argument('--num-sets', type=int, default=4,
+                        help='index sets per video (kinds cycle: '
+                        f'{", ".join(SET_KINDS)})')
+    parser.add_argument('--clip-len', type=int, default=16)
     parser.add_argument('--out', help='JSON report path')
     return parser.parse_args(argv)
 
@@ -106,7 +109,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         print('no videos found', file=sys.stderr)
         return 2
     reports = [
-        check_video(v, args.backends, args.access, args.seed, args.num_sets)
+        check_video(v, args.backends, args.access, args.seed, args.num_sets,
+                    args.clip_len)
         for v in tqdm(videos, desc='frame accuracy', unit='video')
     ]
     print_table(reports)
@@ -115,10 +119,17 @@ def main(argv: Optional[List[str]] = None) -> int:
     print('summary (files per verdict):')
     for pair, counts in sorted(summary.items()):
         print(f'  {pair:22s} {counts}')
+    timing = timing_summary(reports)
+    print('median ms per sample (open + read + close):')
+    print(f'  {"backend/access":22s}' + ''.join(f'{k:>20s}' for k in SET_KINDS))
+    for pair, kinds in sorted(timing.items()):
+        print(f'  {pair:22s}' + ''.join(
+            f'{kinds[k]:20.1f}' if k in kinds else f'{"-":>20s}'
+            for k in SET_KINDS))
     if args.out:
         os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
         with open(args.out, 'w') as f:
-            json.dump(dict(videos=reports, summary=summary,
+            json.dump(dict(videos=reports, summary=summary, timing_ms=timing,
                            required=args.required, failures=bad), f, indent=1)
         print(f'report written to {args.out}')
     for line in bad:
