@@ -42,11 +42,21 @@ def derive_seed(seed: int, stream: int, *counters: int) -> int:
     return int(np.random.SeedSequence(entropy).generate_state(1)[0])
 
 
-def seed_global_rngs(value: int) -> None:
-    """Seed ``random``, NumPy's global generator and torch's generator."""
+def seed_global_rngs(value: int, all_devices: bool = False) -> None:
+    """Seed ``random``, NumPy's global generator and torch's generator(s).
+
+    Args:
+        value (int): Seed in ``[0, 2**32)``.
+        all_devices (bool): Also seed the accelerators' generators
+            (``torch.manual_seed``, about 0.35 ms); else only torch's CPU
+            generator (microseconds; enough in dataloader workers).
+    """
     random.seed(value)
     np.random.seed(value)
-    torch.manual_seed(value)
+    if all_devices:
+        torch.manual_seed(value)
+    else:
+        torch.default_generator.manual_seed(value)
 
 
 class SeededIndex(int):

@@ -95,14 +95,18 @@ class ExactResumeHook(Hook):
         sampler = getattr(runner.train_loop.dataloader, 'sampler', None)
         if hasattr(sampler, 'set_epoch'):
             sampler.set_epoch(runner.epoch)
-        seed_global_rngs(derive_seed(runner.seed, EPOCH_STREAM, runner.epoch))
+        seed_global_rngs(
+            derive_seed(runner.seed, EPOCH_STREAM, runner.epoch),
+            all_devices=True)
 
     def before_train_iter(self,
                           runner,
                           batch_idx: int,
                           data_batch: Optional[dict] = None) -> None:
         """Seed the main process from (seed, iteration)."""
-        seed_global_rngs(derive_seed(runner.seed, ITER_STREAM, runner.iter))
+        seed_global_rngs(
+            derive_seed(runner.seed, ITER_STREAM, runner.iter),
+            all_devices=True)
 
     @staticmethod
     def _warn(message: str) -> None:
