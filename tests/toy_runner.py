@@ -54,7 +54,8 @@ def toy_runner(work_dir: str,
                num_workers: int = 0,
                persistent_workers: bool = False,
                batch_size: int = 2,
-               size: int = 8) -> Runner:
+               size: int = 8,
+               seed=0) -> Runner:
     """A Runner with mmssl's default hooks on :class:`ToyDataset`."""
     from mmengine.config import Config
     runtime = Config.fromfile(
@@ -82,7 +83,7 @@ def toy_runner(work_dir: str,
         custom_hooks=custom_hooks,
         default_scope='mmssl',
         experiment_name=f'toy_runner_{next(_names)}',
-        randomness=dict(seed=0),
+        randomness=dict(seed=seed),
         resume=resume,
         load_from=load_from,
         env_cfg=dict(dist_cfg=dict(backend='gloo')),

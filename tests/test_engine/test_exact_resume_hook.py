@@ -78,6 +78,17 @@ def test_epoch_resume_is_bit_identical(tmp_path, persistent):
     assert_same_state(straight, resumed)
 
 
+def test_resume_is_exact_without_a_configured_seed(tmp_path):
+    """MMEngine draws a seed and restores it on resume, but the sampler was
+    built with the resumed run's own fresh seed (another order)."""
+    straight, _ = train(tmp_path / 'straight', 4, seed=None)
+    ckpt = osp.join(tmp_path, 'straight', 'epoch_2.pth')
+    resumed, _ = train(
+        tmp_path / 'resumed', 4, resume=True, load_from=ckpt, seed=None)
+    assert resumed.seed == straight.seed
+    assert_same_state(straight, resumed)
+
+
 @pytest.mark.parametrize('workers', [0, 1])
 def test_mid_epoch_resume_continues_at_the_next_sample(tmp_path, workers):
     kwargs = dict(num_workers=workers, persistent_workers=workers > 0)

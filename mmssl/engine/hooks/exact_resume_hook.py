@@ -2,6 +2,7 @@
 from typing import Optional
 
 from mmengine.dataset import DefaultSampler
+from mmengine.dist import get_rank
 from mmengine.hooks import Hook
 from mmengine.logging import print_log
 from mmengine.runner import EpochBasedTrainLoop
@@ -65,6 +66,13 @@ class ExactResumeHook(Hook):
                        'a DefaultSampler; per-sample seeding and mid-epoch '
                        'resume are not applied')
             return
+        # One shuffling seed on every rank, and the run's: the sampler was
+        # built before a resume restored the checkpoint's seed (they differ
+        # when randomness.seed is None), and with diff_rank_seed MMEngine
+        # gives it a fresh random seed (runner.seed is then seed + rank).
+        randomness = getattr(runner, '_randomness_cfg', None) or {}
+        sampler.seed = runner.seed - (
+            get_rank() if randomness.get('diff_rank_seed') else 0)
         if not isinstance(loader.dataset, SampleSeedingMixin):
             self._warn(f'{type(loader.dataset).__name__} does not re-seed '
                        'per sample (SampleSeedingMixin); its augmentations '

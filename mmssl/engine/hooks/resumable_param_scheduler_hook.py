@@ -24,12 +24,19 @@ def _by_name(schedulers) -> Dict[Optional[str], list]:
     return {None: list(schedulers)}
 
 
+def _differs(a, b) -> bool:
+    try:
+        return bool(a != b)
+    except (TypeError, ValueError, RuntimeError):  # arrays, tensors
+        return repr(a) != repr(b)
+
+
 def _changed_definition(fresh: dict, saved: dict) -> Dict[str, tuple]:
     """``{key: (saved, current)}`` for definition keys that differ."""
     keys = (set(fresh) | set(saved)) - PROGRESS_KEYS
     return {
         k: (saved.get(k), fresh.get(k))
-        for k in sorted(keys) if saved.get(k) != fresh.get(k)
+        for k in sorted(keys) if _differs(saved.get(k), fresh.get(k))
     }
 
 
