@@ -44,3 +44,11 @@ def test_last_scheduler_ends_with_the_run(path):
             assert s.get('T_max') is None, (
                 f'{s.type}: T_max={s.T_max} fixed; leave it out so it '
                 'follows end - begin')
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=lambda p: osp.relpath(p, REPO))
+def test_every_config_resumes_with_the_mmssl_hooks(path):
+    hooks = Config.fromfile(path).get('default_hooks', {})
+    assert hooks.get('param_scheduler', {}).get('type') == \
+        'ResumableParamSchedulerHook'
+    assert hooks.get('sampler_seed', {}).get('type') == 'ExactResumeHook'
