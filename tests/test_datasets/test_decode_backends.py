@@ -44,9 +44,10 @@ def coded_videos(tmp_path_factory):
     }
 
 
-def decode(path, frame_inds, backend='decord', access=None):
+def decode(path, frame_inds, backend='decord', access=None, **init_args):
     """The pipeline's open + decode-once steps (defaults unless given)."""
-    results = SafeDecordInit(backend=backend)(dict(filename=path))
+    results = SafeDecordInit(backend=backend, **init_args)(
+        dict(filename=path))
     results['frame_inds'] = np.asarray(frame_inds)
     decode_step = DecordDecodeUnion() if access is None else \
         DecordDecodeUnion(access=access)
@@ -146,8 +147,8 @@ class FakeTorchCodecDecoder:
     def __init__(self, path, seek_mode, device, num_ffmpeg_threads):
         assert seek_mode == 'exact'
         self.frames = np.stack([code_frame(t) for t in range(NUM_FRAMES)])
-        self.metadata = types.SimpleNamespace(num_frames=NUM_FRAMES,
-                                              average_fps=25.0)
+        self.metadata = types.SimpleNamespace(
+            num_frames=NUM_FRAMES, average_fps=25.0, height=64, width=64)
 
     def _batch(self, inds):
         import torch
@@ -191,3 +192,38 @@ def test_check_video_flags_wrong_frames(coded_videos):
     }
     wrong = accuracy.verdict_of(report, 'decord', 'random')
     assert wrong['num_wrong'] > 0 and wrong['mean_abs_diff'] > 1.0
+
+
+@pytest.mark.parametrize('backend,access', ACCURATE_PAIRS)
+@pytest.mark.parametrize('case', ['h264_short_gop_bframes',
+                                  'mpeg4_part2_bframes_avi', 'vp9_webm'])
+def test_resize_on_decode_keeps_frames_accurate(coded_videos, case, backend,
+                                                access):
+    inds = INDEX_SETS[1]
+    out = decode(coded_videos[case], inds, backend, access, short_side=32)
+    assert out['img_shape'] == (32, 32)
+    assert out['video_size'] == (64, 64)
+    assert [read_frame_code(f) for f in out['imgs']] == inds
+
+
+@pytest.mark.parametrize('short_side,tolerance', [(32, 1.0), (48, 3.0)])
+def test_resize_on_decode_is_the_same_across_backends(coded_videos,
+                                                      short_side, tolerance):
+    """decord and PyAV both scale bilinearly in FFmpeg (mean |diff| < 1);
+    decord 0.6.0 fails to scale 64x64 to 48x48, so that size takes the
+    OpenCV fallback (mean |diff| < 3 on these sharp block edges)."""
+    path, inds = coded_videos['h264_short_gop_bframes'], INDEX_SETS[0]
+    a = decode(path, inds, 'decord', short_side=short_side)['imgs']
+    b = np.stack(decode(path, inds, 'pyav', short_side=short_side)['imgs'])
+    assert [read_frame_code(f) for f in a] == inds
+    assert b.shape == (len(inds), short_side, short_side, 3)
+    assert np.abs(np.stack(a).astype(int) - b).mean() < tolerance
+
+
+def test_resize_keeps_aspect_ratio():
+    from mmssl.datasets.transforms.decode_backends.base import scaled_size
+    assert scaled_size((720, 1280), 128) == (128, 228)
+    assert scaled_size((1280, 720), 128) == (228, 128)
+    assert scaled_size((64, 64), None) == (64, 64)
+    with pytest.raises(ValueError, match='short_side'):
+        SafeDecordInit(backend='torchcodec', short_side=64)

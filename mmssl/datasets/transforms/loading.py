@@ -54,7 +54,8 @@ class SafeDecordInit(BaseTransform):
 
     Added Keys:
 
-        - video_reader (a :class:`VideoSource`), total_frames, avg_fps
+        - video_reader (a :class:`VideoSource`), total_frames, avg_fps,
+          video_size ((H, W) of the video before any resize on decode)
 
     Args:
         num_threads (int): Decoder threads. Defaults to 1.
@@ -67,24 +68,37 @@ class SafeDecordInit(BaseTransform):
         on_error (str): ``'raise'`` or ``'skip'``. Defaults to ``'raise'``.
         min_frames (int): Videos with fewer decodable frames are treated as
             unreadable. Defaults to 1.
+        short_side (int, optional): Resize on decode (decord, pyav): frames
+            come out with this short side, aspect kept, bilinear, scaled by
+            the decoder (cheaper than decoding full size and resizing).
+            Every later transform, random-resized crops included, then acts
+            on the reduced frames (crop areas are fractions of the reduced
+            frame; the field of view is unchanged). None (default): full
+            size.
     """
 
     def __init__(self,
                  num_threads: int = 1,
                  on_error: str = 'raise',
                  min_frames: int = 1,
-                 backend: str = 'decord') -> None:
+                 backend: str = 'decord',
+                 short_side: Optional[int] = None) -> None:
         self.num_threads = num_threads
         self.on_error = _check_mode(on_error)
         self.min_frames = min_frames
         self.backend = backend
+        self.short_side = short_side
+        if short_side is not None and backend == 'torchcodec':
+            raise ValueError("short_side (resize on decode) is not "
+                             "supported with backend='torchcodec'")
         _probe_backend(backend)  # fail at build time, not in a worker
 
     def transform(self, results: Dict) -> Optional[Dict]:
         """Open the video."""
         try:
             source = open_video(results['filename'], self.backend,
-                                num_threads=self.num_threads)
+                                num_threads=self.num_threads,
+                                short_side=self.short_side)
             total = source.num_frames
             if total < self.min_frames:
                 raise ValueError(f'{total} frames (< {self.min_frames})')
@@ -97,11 +111,13 @@ class SafeDecordInit(BaseTransform):
         results['video_reader'] = source
         results['total_frames'] = total
         results['avg_fps'] = source.fps
+        results['video_size'] = tuple(source.original_size)
         return results
 
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}(num_threads={self.num_threads}, '
-                f'on_error={self.on_error!r}, backend={self.backend!r})')
+                f'on_error={self.on_error!r}, backend={self.backend!r}, '
+                f'short_side={self.short_side})')
 
 
 def _probe_backend(backend: str) -> None:

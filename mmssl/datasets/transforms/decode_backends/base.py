@@ -26,22 +26,35 @@ ACCESS_PATTERNS = ('sequential', 'keyframe', 'random')
 class VideoSource:
     """An opened video that returns RGB frames by sequential-decode index.
 
-    Subclasses set ``num_frames`` (int), ``fps`` (float) and
-    ``access_patterns`` and implement ``_read_<access>`` methods.
+    Subclasses set ``num_frames`` (int), ``fps`` (float),
+    ``original_size`` ((H, W) of the video) and ``access_patterns`` and
+    implement ``_read_<access>`` methods.
 
     Args:
         path (str): Video file.
         num_threads (int): Decoder threads.
+        short_side (int, optional): Resize on decode: frames come out with
+            this short side (aspect ratio kept, bilinear), scaled by the
+            decoder before the RGB frames are stored. None: full size.
     """
 
     backend = ''
     access_patterns: Tuple[str, ...] = ()
 
-    def __init__(self, path: str, num_threads: int = 1) -> None:
+    def __init__(self, path: str, num_threads: int = 1,
+                 short_side: Optional[int] = None) -> None:
+        if short_side is not None and int(short_side) < 2:
+            raise ValueError(f'short_side must be >= 2, got {short_side}')
         self.path = path
         self.num_threads = num_threads
+        self.short_side = None if short_side is None else int(short_side)
         self.num_frames = 0
         self.fps = 0.0
+        self.original_size: Tuple[int, int] = (0, 0)
+
+    def output_size(self) -> Tuple[int, int]:
+        """(H, W) of the returned frames."""
+        return scaled_size(self.original_size, self.short_side)
 
     def read(self, indices: Sequence[int],
              access: str = 'sequential') -> np.ndarray:
@@ -104,10 +117,24 @@ def check_access(backend: str, access: str,
                          f'{access!r} (supported: {cls.access_patterns})')
 
 
-def open_video(path: str, backend: str = 'decord',
-               num_threads: int = 1) -> VideoSource:
+def open_video(path: str, backend: str = 'decord', num_threads: int = 1,
+               short_side: Optional[int] = None) -> VideoSource:
     """Open ``path`` with ``backend`` ('decord', 'pyav' or 'torchcodec')."""
-    return backend_class(backend)(path, num_threads=num_threads)
+    cls = backend_class(backend)
+    if short_side is None:
+        return cls(path, num_threads=num_threads)
+    return cls(path, num_threads=num_threads, short_side=short_side)
+
+
+def scaled_size(size: Tuple[int, int],
+                short_side: Optional[int]) -> Tuple[int, int]:
+    """(H, W) with the short side set to ``short_side``, aspect kept."""
+    h, w = size
+    if short_side is None or min(h, w) == 0:
+        return h, w
+    scale = short_side / min(h, w)
+    return ((short_side, max(1, int(round(w * scale)))) if h <= w else
+            (max(1, int(round(h * scale))), short_side))
 
 
 def keep_needed(frames_iter, indices: np.ndarray, convert) -> list:

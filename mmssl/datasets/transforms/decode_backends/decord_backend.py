@@ -1,6 +1,8 @@
 """decord backend: fast C++ decoding; random access not always accurate."""
 import os.path as osp
+from typing import Optional
 
+import cv2
 import numpy as np
 
 from .base import VideoSource, keep_needed, register_backend
@@ -25,6 +27,9 @@ class DecordSource(VideoSource):
     more; see docs/performance.md). No ``'keyframe'``: decord's ``seek`` /
     ``skip_frames`` misnumber frames on the same codecs.
 
+    Resize on decode (``short_side``) uses decord's ``width``/``height``
+    (FFmpeg bilinear scaling); the original size is read from frame 0.
+
     Raises:
         ValueError: for MPEG-PS/TS files (refused, see
             ``DECORD_REFUSED_EXTENSIONS``; use ``backend='pyav'``).
@@ -33,8 +38,9 @@ class DecordSource(VideoSource):
     backend = 'decord'
     access_patterns = ('sequential', 'random')
 
-    def __init__(self, path: str, num_threads: int = 1, reader=None) -> None:
-        super().__init__(path, num_threads)
+    def __init__(self, path: str, num_threads: int = 1, reader=None,
+                 short_side: Optional[int] = None) -> None:
+        super().__init__(path, num_threads, short_side)
         if osp.splitext(str(path))[1].lower() in DECORD_REFUSED_EXTENSIONS:
             raise ValueError(
                 'decord misnumbers the frames of MPEG program/transport '
@@ -43,7 +49,13 @@ class DecordSource(VideoSource):
         if reader is None:
             import decord
             reader = decord.VideoReader(path, num_threads=num_threads)
+            if self.short_side is not None:  # size known after one frame
+                self.original_size = reader[0].shape[:2]
+                height, width = self.output_size()
+                reader = decord.VideoReader(path, num_threads=num_threads,
+                                            width=width, height=height)
         self.reader = reader
+        self._resize_after = False
         self.num_frames = len(reader)
         self.fps = float(reader.get_avg_fps())
 
@@ -52,8 +64,37 @@ class DecordSource(VideoSource):
         """Wrap an already opened ``decord.VideoReader``."""
         return cls(path, reader=reader)
 
+    def read(self, indices, access: str = 'sequential') -> np.ndarray:
+        """See :meth:`VideoSource.read`; works around decord's resize bug.
+
+        decord 0.6.0 fails for some output sizes ("DECORDArrayCopyFromTo:
+        The size must exactly match", e.g. 64x64 -> 48x48); then the video
+        is decoded at full size and resized with OpenCV (``INTER_AREA``;
+        pixels then differ from PyAV's scaling by ~2 grey levels on
+        average on sharp synthetic edges).
+        """
+        try:
+            return super().read(indices, access)
+        except Exception as err:  # decord raises DECORDError (Exception)
+            if 'DECORDArrayCopyFromTo' not in str(err) or \
+                    self.short_side is None or self._resize_after:
+                raise
+        import decord
+        self._resize_after = True
+        self.reader = decord.VideoReader(self.path,
+                                         num_threads=self.num_threads)
+        return super().read(indices, access)
+
+    def _rgb(self, frame) -> np.ndarray:
+        if not self._resize_after:
+            return np.asarray(frame)
+        height, width = self.output_size()
+        return cv2.resize(frame, (width, height),
+                          interpolation=cv2.INTER_AREA)
+
     def _read_random(self, indices: np.ndarray) -> np.ndarray:
-        return self.reader.get_batch(indices.tolist()).asnumpy()
+        return [self._rgb(f) for f in
+                self.reader.get_batch(indices.tolist()).asnumpy()]
 
     def _chunks(self, stop: int):
         """Frames ``0..stop-1`` from contiguous ``get_batch`` calls.
@@ -72,7 +113,7 @@ class DecordSource(VideoSource):
                              f'reports {self.num_frames} frames')
         self.reader.seek(0)
         return keep_needed(self._chunks(int(indices[-1]) + 1), indices,
-                           np.asarray)
+                           self._rgb)
 
     def close(self) -> None:
         self.reader = None

@@ -39,14 +39,17 @@ class PyAVSource(VideoSource):
     backend = 'pyav'
     access_patterns = ('sequential', 'keyframe')
 
-    def __init__(self, path: str, num_threads: int = 1) -> None:
-        super().__init__(path, num_threads)
+    def __init__(self, path: str, num_threads: int = 1,
+                 short_side: Optional[int] = None) -> None:
+        super().__init__(path, num_threads, short_side)
         self.av = import_av()
         pts, keys = [], []
         with self.av.open(path) as container:
             stream = container.streams.video[0]
             rate = stream.average_rate or stream.guessed_rate
             self.fps = float(rate) if rate else 0.0
+            self.original_size = (stream.codec_context.height,
+                                  stream.codec_context.width)
             for packet in container.demux(stream):
                 if packet.size == 0 or packet.is_discard:
                     continue
@@ -75,9 +78,13 @@ class PyAVSource(VideoSource):
             stream.codec_context.thread_count = self.num_threads
         return stream
 
-    @staticmethod
-    def _rgb(frame) -> np.ndarray:
-        return frame.to_ndarray(format='rgb24')
+    def _rgb(self, frame) -> np.ndarray:
+        """RGB array; scaled in the same swscale pass when resizing."""
+        if self.short_side is None:
+            return frame.to_ndarray(format='rgb24')
+        height, width = self.output_size()
+        return frame.to_ndarray(format='rgb24', width=width, height=height,
+                                interpolation='BILINEAR')
 
     def _read_sequential(self, indices: np.ndarray) -> list:
         stream = self._open()

@@ -1,4 +1,6 @@
 """torchcodec backend (optional): exact-seek CPU or CUDA (NVDEC) decoding."""
+from typing import Optional
+
 import numpy as np
 
 from .base import VideoSource, keep_needed, register_backend
@@ -37,7 +39,10 @@ class TorchCodecSource(VideoSource):
     access_patterns = ('sequential', 'random')
 
     def __init__(self, path: str, num_threads: int = 1,
-                 device: str = 'cpu') -> None:
+                 device: str = 'cpu', short_side: Optional[int] = None) -> None:
+        if short_side is not None:
+            raise ValueError("backend='torchcodec' has no resize on decode "
+                             'here; drop short_side or use decord / pyav')
         super().__init__(path, num_threads)
         decoders = import_torchcodec()
         self.decoder = decoders.VideoDecoder(
@@ -46,6 +51,7 @@ class TorchCodecSource(VideoSource):
         meta = self.decoder.metadata
         self.num_frames = int(meta.num_frames)
         self.fps = float(meta.average_fps or 0.0)
+        self.original_size = (int(meta.height or 0), int(meta.width or 0))
 
     @staticmethod
     def _hwc(batch) -> np.ndarray:
