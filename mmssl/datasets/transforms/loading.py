@@ -13,7 +13,8 @@ from mmcv.transforms import BaseTransform
 from mmssl.registry import TRANSFORMS
 from ..errors import VideoReadError, describe_source
 from .decode_backends import (ACCESS_PATTERNS, DecordSource, VideoSource,
-                              backend_class, check_access, open_video)
+                              backend_class, check_access, import_av,
+                              import_torchcodec, open_video)
 from ..skip_log import report_skip
 
 ERROR_MODES = ('raise', 'skip')
@@ -54,8 +55,7 @@ class SafeDecordInit(BaseTransform):
 
     Added Keys:
 
-        - video_reader (a :class:`VideoSource`), total_frames, avg_fps,
-          video_size ((H, W) of the video before any resize on decode)
+        - video_reader (a :class:`VideoSource`), total_frames, avg_fps
 
     Args:
         num_threads (int): Decoder threads. Defaults to 1.
@@ -111,7 +111,6 @@ class SafeDecordInit(BaseTransform):
         results['video_reader'] = source
         results['total_frames'] = total
         results['avg_fps'] = source.fps
-        results['video_size'] = tuple(source.original_size)
         return results
 
     def __repr__(self) -> str:
@@ -124,10 +123,8 @@ def _probe_backend(backend: str) -> None:
     """Raise ValueError / ImportError now if ``backend`` cannot be used."""
     cls = backend_class(backend)
     if cls.backend == 'pyav':
-        from .decode_backends import import_av
         import_av()
     elif cls.backend == 'torchcodec':
-        from .decode_backends import import_torchcodec
         import_torchcodec()
 
 
@@ -157,6 +154,7 @@ class DecordDecodeUnion(BaseTransform):
         - original_shape, img_shape
         - num_decoded_frames (int): size of the decoded union (for tests and
           benchmarks)
+        - video_size ((H, W) of the video before any resize on decode)
 
     Args:
         on_error (str): ``'raise'`` (:class:`VideoReadError` naming the file
@@ -196,6 +194,7 @@ class DecordDecodeUnion(BaseTransform):
             return None
         finally:
             results['video_reader'] = None
+            video_size = tuple(reader.original_size)
             reader.close()
             del reader
         imgs = frames[inverse]
@@ -203,6 +202,8 @@ class DecordDecodeUnion(BaseTransform):
         results['original_shape'] = imgs.shape[1:3]
         results['img_shape'] = imgs.shape[1:3]
         results['num_decoded_frames'] = len(unique)
+        results['video_size'] = video_size if video_size[0] else \
+            tuple(imgs.shape[1:3])
         return results
 
     def __repr__(self) -> str:
