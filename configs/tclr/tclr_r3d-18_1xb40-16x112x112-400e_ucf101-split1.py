@@ -77,7 +77,11 @@ train_pipeline = [
         clip_len=16,
         num_local_clips=num_local_clips,
         local_rate=1,
-        instance_mode=instance_mode),
+        instance_mode=instance_mode,
+        # videos under 64 frames (4 adjacent 16-frame local clips) are
+        # skipped and counted, as TCLR's released loader drops videos of
+        # at most 56 frames (docs/methods/tclr_family.md, Short videos)
+        on_error='skip'),
     dict(type='DecordDecodeUnion'),
     dict(type='Resize', scale=(171, 128), keep_ratio=False),
     dict(type='PerClipTransform', transforms={{_base_.tclr_clip_aug_112}}),
