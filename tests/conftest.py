@@ -27,7 +27,9 @@ def synthmotion(tmp_path_factory):
         root,
         num_train_per_class=2,
         num_val_per_class=1,
-        num_frames=24,
+        # the tiny configs' clip layouts are sized for SynthMotion's 48
+        # frames (samplers refuse shorter videos: min_frames)
+        num_frames=48,
         size=(40, 40),
         seed=0)
     return root

@@ -40,7 +40,8 @@ def test_mmaction_types_resolve_from_mmssl_scope_without_prefix():
         'mmaction.evaluation.metrics.acc_metric'
     ]
     assert lines[7:] == [
-        'mmssl.models.algorithms.vcop', 'mmssl.datasets.transforms.sampling',
+        'mmssl.models.algorithms.vcop',
+        'mmssl.datasets.transforms.vcop_sampling',
         'mmssl.evaluation.metrics.retrieval_metric'
     ]
 
