@@ -123,7 +123,7 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 def merge_randomness(cfg: Config, args: argparse.Namespace) -> None:
     """Flags win over the config's ``randomness`` (the schedule bases set
     ``randomness=dict(seed=0)``; MMEngine would otherwise ignore them)."""
-    randomness = dict(cfg.get('randomness') or {})
+    randomness = dict(cfg.get('randomness') or dict(seed=None))
     if args.seed is not None:
         randomness['seed'] = args.seed
     if args.diff_rank_seed:

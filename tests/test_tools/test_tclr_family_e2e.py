@@ -88,3 +88,26 @@ def test_benchmark_tool_smoke(synthmotion, tmp_path):
     assert rows['STCLR + extra reads']['video_reads_per_iter'] >= 4
     for r in rows.values():
         assert r['median_iter_ms'] > 0 and r['peak_rss_mb'] > 0
+
+
+def test_train_tool_randomness_without_a_config_seed():
+    """Paper-setting configs have no ``randomness``; tools/train.py must
+    still give MMEngine's Runner a ``seed`` (None: a random one)."""
+    import argparse
+    import importlib.util
+
+    from mmengine.config import Config
+    spec = importlib.util.spec_from_file_location(
+        'mmssl_train_tool', osp.join(REPO, 'tools', 'train.py'))
+    train_tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(train_tool)
+    cfg = Config.fromfile(osp.join(
+        REPO, 'configs/tclr/tclr_r3d-18_1xb40-16x112x112-400e_ucf101-'
+        'split1.py'))
+    args = argparse.Namespace(seed=None, diff_rank_seed=False,
+                              deterministic=False)
+    train_tool.merge_randomness(cfg, args)
+    assert cfg.randomness == dict(seed=None)
+    args.seed = 3
+    train_tool.merge_randomness(cfg, args)
+    assert cfg.randomness == dict(seed=3)
