@@ -379,3 +379,41 @@ def test_cross_video_reads_probability_zero_and_errors(four_videos):
                                prob=1.0)
     with pytest.raises(ValueError, match='other videos'):
         t(_decoded_sample(four_videos, [1, 2, 3, 4]))
+
+
+def test_cross_video_reads_are_frame_accurate(tmp_path):
+    """Extra reads go through the accurate decode layer: on MPEG-4 Part 2
+    with B-frames decord's random get_batch (the old read) misnumbers
+    frames; every read frame must carry the index the sampler chose."""
+    pytest.importorskip('av')
+    from video_fixtures import read_frame_code, write_coded_video
+    names = []
+    for k in range(4):
+        name = f'coded{k}.avi'
+        write_coded_video(str(tmp_path / name), 60, 'mpeg4_part2_bframes_avi')
+        names.append(name)
+    ann = tmp_path / 'list.txt'
+    ann.write_text(''.join(f'{n} 0\n' for n in names))
+    t = ReadCrossVideoSpeedLocClips(str(ann), dict(video=str(tmp_path)),
+                                    prob=1.0)
+    assert t.access == 'sequential'
+    captured = []
+    place = t._read_clip
+
+    def spy(path, speed, clip_len, size):
+        out = place(path, speed, clip_len, size)
+        captured.append(out)
+        return out
+
+    t._read_clip = spy
+    imgs = [np.zeros((64, 64, 3), np.uint8) for _ in range(5 * 4)]
+    np.random.seed(3)
+    out = t(dict(imgs=imgs, clip_len=4, num_clips=5,
+                 speedloc_speeds=np.array([2, 5, 9]),
+                 filename=str(tmp_path / names[0])))
+    assert out['num_extra_reads'] == 3 and len(captured) == 3
+    for k, (frames, speed) in enumerate(captured):
+        codes = [read_frame_code(f) for f in frames]
+        assert np.diff(codes).tolist() == [speed] * 3
+        got = [read_frame_code(f) for f in out['imgs'][8 + 4 * k:12 + 4 * k]]
+        assert got == codes

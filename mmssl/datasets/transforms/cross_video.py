@@ -18,6 +18,7 @@ from mmcv.transforms import BaseTransform
 from mmengine.fileio import list_from_file
 
 from mmssl.registry import TRANSFORMS
+from .decode_backends import check_access, open_video
 from .same_speed_sampling import speed_tuple_label
 from .sampling import largest_fitting_rate, place_clips
 
@@ -55,14 +56,23 @@ class ReadCrossVideoSpeedLocClips(BaseTransform):
         data_prefix (str | dict): Video root (``dict(video=root)`` as in the
             dataset config).
         prob (float): ``C1``. Defaults to 0.6 (STCLR Sec. 4.2.1).
-        num_threads (int): decord threads. Defaults to 1.
+        num_threads (int): Decoder threads. Defaults to 1.
+        backend (str): Video backend of the extra reads (``'decord'``,
+            ``'pyav'`` or ``'torchcodec'``), as :class:`SafeDecordInit`.
+            Defaults to ``'decord'``.
+        access (str): Access pattern, as :class:`DecordDecodeUnion`.
+            Defaults to ``'sequential'`` (frame-accurate, see
+            docs/performance.md).
     """
 
     def __init__(self,
                  ann_file: str,
                  data_prefix: Union[str, Dict[str, str]] = '',
                  prob: float = 0.6,
-                 num_threads: int = 1) -> None:
+                 num_threads: int = 1,
+                 backend: str = 'decord',
+                 access: str = 'sequential') -> None:
+        check_access(backend, access)
         if not 0.0 <= prob <= 1.0:
             raise ValueError(f'prob (C1) must be in [0, 1], got {prob}')
         self.ann_file = ann_file
@@ -70,6 +80,8 @@ class ReadCrossVideoSpeedLocClips(BaseTransform):
             data_prefix, dict) else data_prefix)
         self.prob = float(prob)
         self.num_threads = num_threads
+        self.backend = backend
+        self.access = access
         self._videos: Optional[List[str]] = None
 
     @property
@@ -86,13 +98,14 @@ class ReadCrossVideoSpeedLocClips(BaseTransform):
         """Frames of a clip of ``path`` at ``speed`` (lowered to the largest
         speed that fits) and the speed read; None if the video has fewer
         than ``clip_len`` frames."""
-        import decord
-        reader = decord.VideoReader(path, num_threads=self.num_threads)
-        speed = min(speed, largest_fitting_rate(clip_len, len(reader)))
-        if speed < 1:
-            return None
-        inds = place_clips([speed], clip_len, len(reader))[0]
-        frames = reader.get_batch(inds.tolist()).asnumpy()
+        with open_video(path, self.backend,
+                        num_threads=self.num_threads) as source:
+            speed = min(speed,
+                        largest_fitting_rate(clip_len, source.num_frames))
+            if speed < 1:
+                return None
+            inds = place_clips([speed], clip_len, source.num_frames)[0]
+            frames = source.read(inds, access=self.access)
         if frames.shape[1:3] != tuple(size):
             frames = np.stack([
                 cv2.resize(f, (size[1], size[0]),
@@ -147,4 +160,5 @@ class ReadCrossVideoSpeedLocClips(BaseTransform):
 
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}(ann_file={self.ann_file!r}, '
-                f'prob={self.prob})')
+                f'prob={self.prob}, backend={self.backend!r}, '
+                f'access={self.access!r})')
