@@ -9,6 +9,8 @@ from mmengine.registry import init_default_scope
 import mmssl  # noqa: F401
 from mmssl.registry import MODELS
 from mmssl.utils import register_all_modules
+from mmssl.utils.config_validation import (check_registered_types,
+                                           check_schedule_fits)
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIGS = sorted(
@@ -22,6 +24,8 @@ def test_config_builds_model(path):
     register_all_modules(init_default_scope=False)
     cfg = Config.fromfile(path)
     assert cfg.get('default_scope') == 'mmssl', f'{path}: default_scope'
+    check_registered_types(cfg)
+    check_schedule_fits(cfg)
     init_default_scope('mmssl')
     model = MODELS.build(cfg.model)
     assert sum(p.numel() for p in model.parameters()) > 0

@@ -20,7 +20,9 @@ import mmssl  # noqa: F401  (allow-lists safe checkpoint types)
 from mmssl.utils import quiet_ffmpeg, register_all_modules, setup_cpu_distributed
 from mmssl.utils.accumulation_lr import account_for_accumulation
 from mmssl.utils.config_overrides import apply_overrides
-from mmssl.utils.config_validation import ConfigError, check_registered_types
+from mmssl.utils.config_validation import (ConfigError,
+                                           check_registered_types,
+                                           check_schedule_fits)
 from mmssl.utils.forward_trace import FirstForwardTrace
 from mmssl.utils.resume_checkpoint import (NoCheckpointToResume,
                                            find_resume_checkpoint)
@@ -139,6 +141,7 @@ def main() -> None:
     register_all_modules(init_default_scope=False)
     cfg = merge_args(Config.fromfile(args.config), args)
     check_registered_types(cfg)
+    check_schedule_fits(cfg)
     setup_cpu_distributed(cfg, args.launcher)
     runner = Runner.from_cfg(cfg)
     model = runner.model.module if is_model_wrapper(

@@ -79,3 +79,36 @@ def check_registered_types(cfg: Config) -> None:
         if isinstance(scheduler, dict):
             check_type(PARAM_SCHEDULERS, scheduler.get('type'), key,
                        'parameter scheduler')
+
+
+def check_schedule_fits(cfg: Config) -> None:
+    """Check that epoch-based schedulers start before ``max_epochs``.
+
+    A scheduler without ``end`` ends at ``train_cfg.max_epochs``; when its
+    ``begin`` is not before that (e.g. ``--cfg-options
+    train_cfg.max_epochs=1`` on a config with a 9-epoch warm-up), MMEngine
+    fails deep in the runner with "end should be larger than begin".
+
+    Raises:
+        ConfigError: One line naming the scheduler key and max_epochs.
+    """
+    train_cfg = cfg.get('train_cfg') or {}
+    max_epochs = train_cfg.get('max_epochs')
+    if max_epochs is None or not train_cfg.get('by_epoch', True):
+        return
+    schedulers = cfg.get('param_scheduler') or []
+    if isinstance(schedulers, dict):
+        schedulers = [schedulers]
+    for i, scheduler in enumerate(schedulers):
+        if not isinstance(scheduler, dict) or not scheduler.get(
+                'by_epoch', True):
+            continue
+        begin = scheduler.get('begin', 0)
+        end = scheduler.get('end', max_epochs)
+        if begin >= min(end, max_epochs):
+            raise ConfigError(
+                f'param_scheduler[{i}] ({scheduler.get("type")}) begins at '
+                f'epoch {begin} but train_cfg.max_epochs={max_epochs}'
+                f'{"" if "end" not in scheduler else f" / its end={end}"}:'
+                ' raise max_epochs or move the schedule (e.g. '
+                f'--cfg-options param_scheduler.{i}.begin=0)')

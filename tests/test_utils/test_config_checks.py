@@ -10,7 +10,9 @@ from mmengine.config import Config
 
 import mmssl  # noqa: F401
 from mmssl.utils.config_overrides import apply_overrides, rebase_paths
-from mmssl.utils.config_validation import ConfigError, check_registered_types
+from mmssl.utils.config_validation import (ConfigError,
+                                           check_registered_types,
+                                           check_schedule_fits)
 from mmssl.utils.forward_trace import FirstForwardTrace
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -107,6 +109,28 @@ def test_unknown_optimizer_types_name_the_key(key, value, hint):
         check_registered_types(cfg)
     assert str(info.value).startswith(f"{key}='{value}'")
     assert hint in str(info.value)
+
+
+SPEEDLOC_TINY = osp.join(
+    REPO, 'configs/stclr/speedloc_r3d-tiny_1xb8-8x32x32-3clips-30e_'
+    'synthmotion.py')
+
+
+def test_schedule_shorter_than_warm_up_names_the_scheduler():
+    """max_epochs=1 on a 9-epoch warm-up made MMEngine fail deep in the
+    runner ("end should be larger than begin"); now one line names it."""
+    cfg = Config.fromfile(SPEEDLOC_TINY)
+    check_schedule_fits(cfg)  # the shipped config is fine
+    cfg.merge_from_dict({'train_cfg.max_epochs': 1})
+    with pytest.raises(ConfigError,
+                       match=r'param_scheduler\[1\] \(CosineAnnealingLR\) '
+                       r'begins at epoch 9 but train_cfg.max_epochs=1'):
+        check_schedule_fits(cfg)
+    cfg.merge_from_dict({'param_scheduler.1.begin': 0})
+    check_schedule_fits(cfg)  # the documented way out
+    iter_based = Config(dict(train_cfg=dict(by_epoch=False, max_iters=5),
+                             param_scheduler=[dict(type='X', begin=9)]))
+    check_schedule_fits(iter_based)  # iteration loops are not checked
 
 
 class Algorithm(nn.Module):
