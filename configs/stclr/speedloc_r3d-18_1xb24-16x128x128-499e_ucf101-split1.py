@@ -36,7 +36,11 @@ train_pipeline = [
         num_clips=3,
         speeds=16,
         same_prob=0.75,
-        none_prob=0.25),
+        none_prob=0.25,
+        # UCF101 holds a few videos shorter than this layout's min_frames:
+        # they are skipped and counted (SkipAccountingHook stops the run
+        # above 10 %), like TCLR's released loader drops short videos.
+        on_error='skip'),
     dict(type='DecordDecodeUnion'),
     dict(type='Resize', scale=(171, 128), keep_ratio=False),
     dict(type='PerClipTransform', transforms={{_base_.speedloc_clip_aug_128}}),
