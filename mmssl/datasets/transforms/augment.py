@@ -44,6 +44,33 @@ def _unshare(frames: List[np.ndarray]) -> List[np.ndarray]:
     return out
 
 
+def split_clip_frames(results: Dict, owner: str):
+    """Check and split a multi-clip sample for a per-clip wrapper.
+
+    Args:
+        results (dict): Sample with ``imgs`` (``num_clips * clip_len``
+            frames, clip after clip), ``num_clips`` and ``clip_len``.
+        owner (str): Name of the calling transform, for error messages.
+
+    Returns:
+        tuple: ``(frames, base, num_clips, clip_len)``: the frames as a
+        list with shared memory copied (see :func:`_unshare`), and the
+        other keys of ``results`` (without the wrapper-managed ones).
+
+    Raises:
+        ValueError: ``imgs`` does not hold ``num_clips * clip_len`` frames.
+    """
+    imgs = results['imgs']
+    num_clips, clip_len = int(results['num_clips']), int(results['clip_len'])
+    if len(imgs) != num_clips * clip_len:
+        raise ValueError(
+            f"{owner}: results['imgs'] holds {len(imgs)} frames but "
+            f'num_clips * clip_len = {num_clips} * {clip_len} = '
+            f'{num_clips * clip_len}')
+    base = {k: v for k, v in results.items() if k not in _OWN_KEYS}
+    return _unshare(list(imgs)), base, num_clips, clip_len
+
+
 def _equal(a, b) -> bool:
     try:
         return bool(np.array_equal(np.asarray(a), np.asarray(b)))
@@ -158,16 +185,9 @@ class PerClipTransform(BaseTransform):
             raise ValueError('PerClipTransform: fuse lazy operations (Fuse) '
                              'before the wrapper')
         imgs = results['imgs']
-        num_clips, clip_len = int(results['num_clips']), int(
-            results['clip_len'])
-        if len(imgs) != num_clips * clip_len:
-            raise ValueError(
-                f"PerClipTransform: results['imgs'] holds {len(imgs)} frames "
-                f'but num_clips * clip_len = {num_clips} * {clip_len} = '
-                f'{num_clips * clip_len}')
+        frames, base, num_clips, clip_len = split_clip_frames(
+            results, 'PerClipTransform')
         size = self._group_size(num_clips)
-        frames = _unshare(list(imgs))
-        base = {k: v for k, v in results.items() if k not in _OWN_KEYS}
         n = size * clip_len
         outs, lasts = [], []
         for s in range(0, len(frames), n):

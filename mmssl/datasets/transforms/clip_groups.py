@@ -6,7 +6,7 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from mmssl.registry import TRANSFORMS
-from .augment import PerClipTransform, _equal, _unshare
+from .augment import PerClipTransform, _equal, split_clip_frames
 
 
 @TRANSFORMS.register_module()
@@ -59,22 +59,12 @@ class ClipGroupsTransform(BaseTransform):
 
     def transform(self, results: Dict) -> Optional[Dict]:
         imgs = results['imgs']
-        num_clips, clip_len = int(results['num_clips']), int(
-            results['clip_len'])
+        frames, base, num_clips, clip_len = split_clip_frames(
+            results, 'ClipGroupsTransform')
         if num_clips != self.num_clips:
             raise ValueError(f'ClipGroupsTransform: groups {self.groups} '
                              f'cover {self.num_clips} clips, the sample has '
                              f'num_clips={num_clips}')
-        if len(imgs) != num_clips * clip_len:
-            raise ValueError(f"ClipGroupsTransform: results['imgs'] holds "
-                             f'{len(imgs)} frames, num_clips * clip_len = '
-                             f'{num_clips * clip_len}')
-        frames = _unshare(list(imgs))
-        base = {
-            k: v
-            for k, v in results.items()
-            if k not in ('imgs', 'num_clips', 'clip_len', 'clip_params')
-        }
         clip_frames: List[Optional[list]] = [None] * num_clips
         clip_params: List[Optional[dict]] = [None] * num_clips
         outs = []

@@ -5,7 +5,7 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from mmssl.registry import TRANSFORMS
-from .augment import PerClipTransform, _unshare
+from .augment import PerClipTransform, split_clip_frames
 
 TransformList = List[Union[dict, Callable]]
 
@@ -49,21 +49,11 @@ class PerViewTransform(BaseTransform):
 
     def transform(self, results: Dict) -> Optional[Dict]:
         imgs = results['imgs']
-        num_clips, clip_len = int(results['num_clips']), int(
-            results['clip_len'])
+        frames, base, num_clips, clip_len = split_clip_frames(
+            results, 'PerViewTransform')
         if num_clips != len(self.views):
             raise ValueError(f'PerViewTransform: {len(self.views)} view '
                              f'pipelines for num_clips={num_clips}')
-        if len(imgs) != num_clips * clip_len:
-            raise ValueError(f"PerViewTransform: results['imgs'] holds "
-                             f'{len(imgs)} frames, num_clips * clip_len = '
-                             f'{num_clips * clip_len}')
-        frames = _unshare(list(imgs))
-        base = {
-            k: v
-            for k, v in results.items()
-            if k not in ('imgs', 'num_clips', 'clip_len', 'clip_params')
-        }
         merged, params = [], []
         for i, view in enumerate(self.views):
             clip = frames[i * clip_len:(i + 1) * clip_len]
