@@ -42,7 +42,7 @@ setup(
     extras_require={
         # PyAV encodes the tests' coded videos and is the frame-accuracy
         # reference; for users it stays optional (backend='pyav').
-        'tests': ['pytest', 'pytest-timeout', 'av>=12'],
+        'tests': ['pytest', 'pytest-timeout', 'av>=12', 'scikit-learn'],
         'av': ['av>=12'],
     },
     license='Apache License 2.0',
