@@ -162,9 +162,9 @@ def test_memory_bounded_blocks(monkeypatch):
     real_sim = retrieval_mod._chunk_similarity
     real_topk = retrieval_mod._topk_lowest_index
 
-    def spy_sim(q, g):
+    def spy_sim(q, g, *args):
         blocks.append((q.shape[0], g.shape[0]))
-        return real_sim(q, g)
+        return real_sim(q, g, *args)
 
     def spy_topk(scores, k):
         merges.append(tuple(scores.shape))

@@ -55,3 +55,26 @@ def test_data_config_swap_reads_the_new_lists(repo_root, synthmotion):
     with pytest.raises(FileNotFoundError, match='hmdb51_train_split_1'):
         _tool(repo_root).evaluate_retrieval(
             cfg, None, seed=0, show_progress=False)
+
+
+def test_clip_queries_centering_and_per_class_report(repo_root, synthmotion):
+    """Clip-level queries against video-level gallery: 8 query videos x 2
+    clips = 16 query items; the report has every query class."""
+    tool = _tool(repo_root)
+    cfg = _config(repo_root, synthmotion)
+    tool.set_retrieval_variant(
+        cfg, ks=(1, 5, 10, 20, 50), query_level='clip', center=True)
+    with pytest.warns(UserWarning, match='k=20 is larger'):
+        report = tool.evaluate_retrieval(
+            cfg, None, seed=0, show_progress=False)
+    assert (report['query_level'], report['gallery_level']) == ('clip',
+                                                                'video')
+    assert report['center'] and report['l2_normalize']
+    assert (report['num_query_items'], report['num_gallery_items']) == (16,
+                                                                       16)
+    assert sorted(report['per_class'], key=int) == [str(c) for c in range(8)]
+    for per_class in report['per_class'].values():
+        assert per_class['num_queries'] == 2  # one video, two clips
+        assert set(per_class) == {'num_queries', 'R@1', 'R@5', 'R@10',
+                                  'R@20', 'R@50'}
+    assert report['R@50'] == 1.0  # the whole gallery holds every class

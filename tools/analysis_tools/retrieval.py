@@ -13,12 +13,18 @@ Example::
     python tools/analysis_tools/retrieval.py CONFIG CKPT --num-clips 9 \
         --data-config configs/_base_/datasets/hmdb51_split1_tclr_retrieval.py
 
+    # variants: R@1..50, clips of the queries against gallery videos,
+    # gallery-mean-centred features, Euclidean instead of cosine
+    python tools/analysis_tools/retrieval.py CONFIG CKPT --ks 1 5 10 20 50 \
+        --query-level clip --gallery-level video --center --no-l2
+
 The config's ``test_dataloader`` defines gallery (``retrieval_split='train'``)
 and query (``'test'``) videos and the clips sampled per video; its
-``test_evaluator`` (or the ``--ks`` default) sets the cut-offs and the
-feature (``feature_key``: ``feats`` 3-D pooled, ``time_feats`` TCLR's
-time-kept features; docs/protocols/retrieval.md). ``--data-config``,
-``--num-clips`` and ``--feature`` change the protocol without editing it.
+``test_evaluator`` sets the feature (``feature_key``: ``feats`` 3-D pooled,
+``time_feats`` TCLR's time-kept features; docs/protocols/retrieval.md).
+``--data-config``, ``--num-clips``, ``--feature``, ``--ks``, the levels and
+``--center`` / ``--no-l2`` change the protocol without editing it. The
+report has the recall of every query class (``per_class``).
 """
 import argparse
 import json
@@ -35,8 +41,11 @@ from mmengine.runner import Runner
 from tqdm import tqdm
 
 import mmssl  # noqa: F401  (allow-lists safe checkpoint types)
-from mmssl.evaluation.protocol_config import (num_clips_of, set_feature_key,
-                                              set_num_clips, use_data_config)
+from mmssl.evaluation.metrics.retrieval_metric import LEVELS
+from mmssl.evaluation.protocol_config import (num_clips_of,
+                                              retrieval_metric_cfg,
+                                              set_feature_key, set_num_clips,
+                                              use_data_config)
 from mmssl.registry import METRICS, MODELS
 from mmssl.utils import quiet_ffmpeg, register_all_modules
 from mmssl.utils.checkpoint_loading import (CheckpointMismatchError,
@@ -44,6 +53,9 @@ from mmssl.utils.checkpoint_loading import (CheckpointMismatchError,
 from mmssl.utils.checkpoint_reading import CheckpointReadError
 from mmssl.utils.config_overrides import apply_overrides
 from mmssl.utils.config_validation import ConfigError
+
+#: The tool's cut-offs: the usual 1-20 plus 50, which several papers add.
+DEFAULT_KS = (1, 5, 10, 20, 50)
 
 
 def parse_args() -> argparse.Namespace:
@@ -78,7 +90,55 @@ def parse_args() -> argparse.Namespace:
         choices=('feats', 'time_feats'),
         help='video feature: feats (3-D pooled) or time_feats (spatially '
         'pooled, time kept and flattened: TCLR/STCLR)')
+    parser.add_argument(
+        '--ks',
+        type=int,
+        nargs='+',
+        default=list(DEFAULT_KS),
+        help='Recall@k cut-offs (default: 1 5 10 20 50; a k above the '
+        'gallery size is clipped with a warning)')
+    parser.add_argument(
+        '--query-level',
+        choices=LEVELS,
+        default='video',
+        help='video: one query per video (clip-averaged feature); clip: '
+        'every clip of a query video is its own query')
+    parser.add_argument(
+        '--gallery-level',
+        choices=LEVELS,
+        default='video',
+        help='video: one gallery item per video; clip: one per clip')
+    parser.add_argument(
+        '--center',
+        action='store_true',
+        help='subtract the gallery mean from all features before the search')
+    parser.add_argument(
+        '--no-l2',
+        action='store_true',
+        help='Euclidean distance of the raw features instead of cosine '
+        'similarity (no L2 normalisation)')
     return parser.parse_args()
+
+
+def set_retrieval_variant(cfg: Config,
+                          ks=DEFAULT_KS,
+                          query_level: str = 'video',
+                          gallery_level: str = 'video',
+                          center: bool = False,
+                          l2_normalize: bool = True) -> dict:
+    """Write the variant options into the config's ``RetrievalMetric``.
+
+    Returns:
+        dict: The (changed) metric config.
+    """
+    metric_cfg = retrieval_metric_cfg(cfg)
+    metric_cfg.update(
+        ks=tuple(ks),
+        query_level=query_level,
+        gallery_level=gallery_level,
+        center=center,
+        l2_normalize=l2_normalize)
+    return metric_cfg
 
 
 def evaluate_retrieval(cfg: Config,
@@ -98,7 +158,8 @@ def evaluate_retrieval(cfg: Config,
         show_progress (bool): Show a progress bar.
 
     Returns:
-        dict: ``{'R@k': recall, ...}`` plus counts and timing.
+        dict: ``{'R@k': recall, ...}``, counts, the variant, ``per_class``
+        (``{label: {'R@k': recall}}``, with ``num_queries``) and timing.
     """
     init_default_scope(cfg.get('default_scope', 'mmssl'))
     # keep weight-initialisation reports out of the console
@@ -106,12 +167,9 @@ def evaluate_retrieval(cfg: Config,
     model = MODELS.build(cfg.model)
     print(prepare_evaluated_model(model, cfg.model, checkpoint, seed=seed))
     model.eval()
-    evaluator_cfg = cfg.get('test_evaluator') or dict(type='RetrievalMetric')
-    if isinstance(evaluator_cfg, (list, tuple)):
-        evaluator_cfg = [
-            e for e in evaluator_cfg if e['type'] == 'RetrievalMetric'
-        ][0]
-    metric = METRICS.build(evaluator_cfg)
+    metric = METRICS.build(retrieval_metric_cfg(cfg))
+    if 'clip' in (metric.query_level, metric.gallery_level):
+        model.keep_clip_features = True
     loader = Runner.build_dataloader(cfg.test_dataloader, seed=seed)
     start = time.time()
     with torch.no_grad():
@@ -130,6 +188,19 @@ def evaluate_retrieval(cfg: Config,
         if None not in splits else None,
         feature=metric.feature_key,
         num_clips=num_clips_of(cfg),
+        query_level=metric.query_level,
+        gallery_level=metric.gallery_level,
+        center=metric.center,
+        l2_normalize=metric.l2_normalize,
+        num_query_items=metric.last_report['num_query_items'],
+        num_gallery_items=metric.last_report['num_gallery_items'],
+        per_class={
+            str(label): dict(
+                num_queries=metric.last_report['num_queries'][label],
+                **{f'R@{k}': v
+                   for k, v in recall.items()})
+            for label, recall in metric.last_report['per_class'].items()
+        },
         seconds=round(time.time() - start, 1))
     return report
 
@@ -146,6 +217,8 @@ def main() -> None:
         set_num_clips(cfg, args.num_clips)
     if args.feature is not None:
         set_feature_key(cfg, args.feature)
+    set_retrieval_variant(cfg, args.ks, args.query_level, args.gallery_level,
+                          args.center, not args.no_l2)
     checkpoint = None if args.checkpoint.lower() == 'none' else args.checkpoint
     if checkpoint is not None and not osp.isfile(checkpoint):
         raise FileNotFoundError(f'checkpoint not found: {checkpoint}')

@@ -14,6 +14,14 @@ chunks, keeping a running top-``k`` per query, so no ``N_query x
 N_gallery`` matrix is ever formed. Peak extra memory is
 ``O(batch_size * (batch_size + k))`` elements.
 
+Variants (docs/protocols/retrieval.md): ``center=True`` subtracts the
+gallery mean from gallery and query features before the search;
+``l2_normalize=False`` ranks by Euclidean distance of the (centred)
+features instead of cosine similarity (with L2 normalisation the two give
+the same order). :func:`retrieval_recall_per_class` adds the recall of each
+query class. Clip-level retrieval is the same computation with one row per
+clip (each row carrying its video's label); the metric builds those rows.
+
 Ties are broken deterministically: among equal similarities the gallery
 item with the lower index wins. Results therefore do not depend on
 ``batch_size`` (nor on the tie order of ``torch.topk``), but with duplicate
@@ -26,23 +34,38 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-__all__ = ['retrieval_recall', 'topk_neighbours']
+__all__ = [
+    'retrieval_recall', 'retrieval_recall_per_class', 'topk_neighbours',
+    'center_features'
+]
+
+#: Similarity of the search: cosine (features L2-normalised) or negative
+#: squared Euclidean distance (raw features).
+SIMILARITIES = ('cosine', 'euclidean')
 
 
-def _chunk_similarity(query: Tensor, gallery: Tensor) -> Tensor:
-    """Similarity block of two L2-normalised chunks.
+def _chunk_similarity(query: Tensor,
+                      gallery: Tensor,
+                      similarity: str = 'cosine') -> Tensor:
+    """Similarity block of two chunks.
 
     The only place the streaming code forms a similarity block; a module
     level function so tests can check block shapes.
 
     Args:
-        query (Tensor): ``(Bq, D)``, rows L2-normalised.
-        gallery (Tensor): ``(Bg, D)``, rows L2-normalised.
+        query (Tensor): ``(Bq, D)``, rows L2-normalised for ``'cosine'``.
+        gallery (Tensor): ``(Bg, D)``, rows L2-normalised for ``'cosine'``.
+        similarity (str): ``'cosine'`` (dot product of the normalised rows)
+            or ``'euclidean'`` (``-||q - g||^2``).
 
     Returns:
-        Tensor: ``(Bq, Bg)`` cosine similarities.
+        Tensor: ``(Bq, Bg)`` similarities, higher is closer.
     """
-    return query @ gallery.t()
+    dots = query @ gallery.t()
+    if similarity == 'cosine':
+        return dots
+    return (2 * dots - query.pow(2).sum(1, keepdim=True) -
+            gallery.pow(2).sum(1)[None]).clamp(max=0)
 
 
 def _topk_lowest_index(scores: Tensor, k: int) -> Tuple[Tensor, Tensor]:
@@ -77,8 +100,13 @@ def _topk_lowest_index(scores: Tensor, k: int) -> Tuple[Tensor, Tensor]:
     return vals, cols.gather(1, order)
 
 
-def _iter_topk(query: Tensor, gallery: Tensor, k: int,
-               batch_size: int) -> Iterator[Tuple[int, Tensor, Tensor]]:
+def _iter_topk(
+    query: Tensor,
+    gallery: Tensor,
+    k: int,
+    batch_size: int,
+    similarity: str = 'cosine'
+) -> Iterator[Tuple[int, Tensor, Tensor]]:
     """Yield ``(start, indices, similarities)`` per query chunk.
 
     ``indices``/``similarities`` are ``(Bq, k)``, most similar first. The
@@ -89,8 +117,10 @@ def _iter_topk(query: Tensor, gallery: Tensor, k: int,
     gallery index among ties.
     """
     n_gallery = gallery.shape[0]
+    cosine = similarity == 'cosine'
     for q_start in range(0, query.shape[0], batch_size):
-        q = F.normalize(query[q_start:q_start + batch_size], dim=1)
+        q = query[q_start:q_start + batch_size]
+        q = F.normalize(q, dim=1) if cosine else q
         run_vals = q.new_empty((q.shape[0], 0))
         run_idx = torch.empty((q.shape[0], 0),
                               dtype=torch.long,
@@ -98,7 +128,9 @@ def _iter_topk(query: Tensor, gallery: Tensor, k: int,
         for g_start in range(0, n_gallery, batch_size):
             g = gallery[g_start:g_start + batch_size].to(
                 device=q.device, dtype=q.dtype)
-            block = _chunk_similarity(q, F.normalize(g, dim=1))
+            block = _chunk_similarity(q,
+                                      F.normalize(g, dim=1) if cosine else g,
+                                      similarity)
             n_run = run_idx.shape[1]
             merged = torch.cat([run_vals, block], dim=1)
             run_vals, cols = _topk_lowest_index(merged,
@@ -165,18 +197,70 @@ def _clip_k(k: int, n_gallery: int) -> int:
     return k
 
 
+def center_features(gallery: Tensor,
+                    query: Tensor) -> Tuple[Tensor, Tensor]:
+    """Subtract the gallery mean from gallery and query features.
+
+    Mean-centering before cosine retrieval removes the direction that all
+    features of a (often collapsed-towards-one-direction) encoder share; a
+    common post-processing of frozen features (e.g. SimpleShot, Wang et al.
+    2019, "CL2N": centering + L2 normalisation). The mean is that of the
+    gallery rows only, so queries never influence each other.
+
+    Args:
+        gallery (Tensor): ``(N_g, D)``.
+        query (Tensor): ``(N_q, D)``.
+
+    Returns:
+        tuple[Tensor, Tensor]: centred ``gallery`` and ``query``.
+    """
+    mean = gallery.mean(dim=0, keepdim=True)
+    return gallery - mean, query - mean.to(query.device)
+
+
+def _prepare(query, gallery, q_name: str, g_name: str, batch_size: int,
+             center: bool, l2_normalize: bool) -> Tuple[Tensor, Tensor, str]:
+    """Validate a query/gallery pair and apply the variant flags."""
+    query = _as_features(q_name, query)
+    gallery = _as_features(g_name, gallery)
+    query, gallery = _check_pair(query, gallery, q_name, g_name)
+    _check_batch_size(batch_size)
+    if center:
+        gallery, query = center_features(gallery, query)
+    return query, gallery, 'cosine' if l2_normalize else 'euclidean'
+
+
+def _check_ks(ks) -> Tuple[int, ...]:
+    if isinstance(ks, int):
+        ks = (ks, )
+    ks = tuple(ks)
+    if not ks or any(
+            isinstance(k, bool) or not isinstance(k, int) or k < 1
+            for k in ks):
+        raise ValueError(f'ks must be a non-empty sequence of positive ints, '
+                         f'got {ks!r}')
+    return ks
+
+
 def topk_neighbours(query: Tensor,
                     gallery: Tensor,
                     k: int,
-                    batch_size: int = 1024) -> Tuple[Tensor, Tensor]:
-    """Top-``k`` cosine nearest gallery items of every query.
+                    batch_size: int = 1024,
+                    center: bool = False,
+                    l2_normalize: bool = True) -> Tuple[Tensor, Tensor]:
+    """Top-``k`` nearest gallery items of every query.
 
     Args:
-        query (Tensor): ``(N_q, D)`` features (normalised here).
-        gallery (Tensor): ``(N_g, D)`` features (normalised here).
+        query (Tensor): ``(N_q, D)`` features.
+        gallery (Tensor): ``(N_g, D)`` features.
         k (int): Neighbours per query; clipped to ``N_g`` with a
             ``UserWarning`` if larger.
         batch_size (int): Chunk size for queries and for the gallery.
+        center (bool): Subtract the gallery mean from both sets first
+            (:func:`center_features`). Defaults to False.
+        l2_normalize (bool): True (default): cosine similarity (rows
+            L2-normalised here). False: negative squared Euclidean distance
+            of the (centred) features.
 
     Returns:
         tuple[Tensor, Tensor]: ``indices`` (long) and ``similarities``, both
@@ -186,18 +270,78 @@ def topk_neighbours(query: Tensor,
     Raises:
         ValueError: On malformed, empty or non-finite input or bad ``k``.
     """
-    query = _as_features('query', query)
-    gallery = _as_features('gallery', gallery)
-    query, gallery = _check_pair(query, gallery, 'query', 'gallery')
-    _check_batch_size(batch_size)
+    query, gallery, similarity = _prepare(query, gallery, 'query', 'gallery',
+                                          batch_size, center, l2_normalize)
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ValueError(f'k must be a positive int, got {k!r}')
     k = _clip_k(k, gallery.shape[0])
     indices, sims = [], []
-    for _, idx, val in _iter_topk(query, gallery, k, batch_size):
+    for _, idx, val in _iter_topk(query, gallery, k, batch_size, similarity):
         indices.append(idx)
         sims.append(val)
     return torch.cat(indices), torch.cat(sims)
+
+
+def retrieval_recall_per_class(train_feats: Tensor,
+                               train_labels: Tensor,
+                               test_feats: Tensor,
+                               test_labels: Tensor,
+                               ks: Sequence[int] = (1, 5, 10, 20),
+                               batch_size: int = 1024,
+                               center: bool = False,
+                               l2_normalize: bool = True) -> Dict[str, dict]:
+    """Recall@k overall and per query class (see :func:`retrieval_recall`).
+
+    Args:
+        train_feats, train_labels, test_feats, test_labels, ks, batch_size:
+            As :func:`retrieval_recall`.
+        center (bool): Subtract the gallery mean first. Defaults to False.
+        l2_normalize (bool): Cosine (True, default) or Euclidean (False).
+
+    Returns:
+        dict: ``recall`` ``{k: float}``; ``per_class`` ``{label: {k:
+        float}}``, the recall over the queries of each class present among
+        the queries (sorted by label); ``num_queries`` ``{label: int}``.
+        The overall recall is the query-weighted mean of the per-class ones.
+
+    Raises:
+        ValueError: As :func:`retrieval_recall`.
+    """
+    test_feats, train_feats, similarity = _prepare(test_feats, train_feats,
+                                                   'test_feats',
+                                                   'train_feats', batch_size,
+                                                   center, l2_normalize)
+    train_labels = _as_labels('train_labels', train_labels,
+                              train_feats.shape[0], 'train_feats')
+    test_labels = _as_labels('test_labels', test_labels, test_feats.shape[0],
+                             'test_feats')
+    ks = _check_ks(ks)
+    n_gallery = train_feats.shape[0]
+    clipped = {k: _clip_k(k, n_gallery) for k in dict.fromkeys(ks)}
+    max_k = max(clipped.values())
+
+    hit_rows = {k: [] for k in clipped}
+    for start, idx, _ in _iter_topk(test_feats, train_feats, max_k,
+                                    batch_size, similarity):
+        nbr_labels = train_labels[idx.to(train_labels.device)]
+        query_labels = test_labels[start:start + idx.shape[0]]
+        match = nbr_labels == query_labels.to(nbr_labels.device)[:, None]
+        for k, kk in clipped.items():
+            hit_rows[k].append(match[:, :kk].any(dim=1).cpu())
+    hits = {k: torch.cat(rows) for k, rows in hit_rows.items()}
+    labels = test_labels.cpu()
+    classes, counts = labels.unique(sorted=True, return_counts=True)
+    per_class = {
+        int(c): {k: int(hits[k][labels == c].sum()) / int(n)
+                 for k in clipped}
+        for c, n in zip(classes, counts)
+    }
+    return dict(
+        recall={k: int(hits[k].sum()) / len(labels)
+                for k in clipped},
+        per_class=per_class,
+        num_queries={int(c): int(n)
+                     for c, n in zip(classes, counts)})
 
 
 def retrieval_recall(train_feats: Tensor,
@@ -205,7 +349,9 @@ def retrieval_recall(train_feats: Tensor,
                      test_feats: Tensor,
                      test_labels: Tensor,
                      ks: Sequence[int] = (1, 5, 10, 20),
-                     batch_size: int = 1024) -> Dict[int, float]:
+                     batch_size: int = 1024,
+                     center: bool = False,
+                     l2_normalize: bool = True) -> Dict[int, float]:
     """Recall@k of test (query) videos retrieving train (gallery) videos.
 
     ``Recall@k`` is the fraction of queries for which at least one of the
@@ -228,6 +374,10 @@ def retrieval_recall(train_feats: Tensor,
         ks (Sequence[int]): Cut-offs. Defaults to ``(1, 5, 10, 20)``.
         batch_size (int): Chunk size for queries and for the gallery.
             Defaults to 1024.
+        center (bool): Subtract the gallery mean from both sets first.
+            Defaults to False.
+        l2_normalize (bool): True (default): cosine similarity. False:
+            Euclidean distance of the (centred) raw features.
 
     Returns:
         dict[int, float]: ``{k: recall}`` with recall in ``[0, 1]``.
@@ -236,34 +386,12 @@ def retrieval_recall(train_feats: Tensor,
         ValueError: On mismatched lengths or dimensions, empty sets,
             non-finite features, or non-positive ``ks`` / ``batch_size``.
     """
-    train_feats = _as_features('train_feats', train_feats)
-    test_feats = _as_features('test_feats', test_feats)
-    train_labels = _as_labels('train_labels', train_labels,
-                              train_feats.shape[0], 'train_feats')
-    test_labels = _as_labels('test_labels', test_labels, test_feats.shape[0],
-                             'test_feats')
-    test_feats, train_feats = _check_pair(test_feats, train_feats,
-                                          'test_feats', 'train_feats')
-    _check_batch_size(batch_size)
-    if isinstance(ks, int):
-        ks = (ks, )
-    ks = tuple(ks)
-    if not ks or any(
-            isinstance(k, bool) or not isinstance(k, int) or k < 1
-            for k in ks):
-        raise ValueError(f'ks must be a non-empty sequence of positive ints, '
-                         f'got {ks!r}')
-    n_gallery = train_feats.shape[0]
-    clipped = {k: _clip_k(k, n_gallery) for k in dict.fromkeys(ks)}
-    max_k = max(clipped.values())
-
-    hits = dict.fromkeys(clipped, 0)
-    for start, idx, _ in _iter_topk(test_feats, train_feats, max_k,
-                                    batch_size):
-        nbr_labels = train_labels[idx.to(train_labels.device)]
-        query_labels = test_labels[start:start + idx.shape[0]]
-        match = nbr_labels == query_labels.to(nbr_labels.device)[:, None]
-        for k, kk in clipped.items():
-            hits[k] += int(match[:, :kk].any(dim=1).sum())
-    n_query = test_feats.shape[0]
-    return {k: hits[k] / n_query for k in clipped}
+    return retrieval_recall_per_class(
+        train_feats,
+        train_labels,
+        test_feats,
+        test_labels,
+        ks=ks,
+        batch_size=batch_size,
+        center=center,
+        l2_normalize=l2_normalize)['recall']

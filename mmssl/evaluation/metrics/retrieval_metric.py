@@ -7,10 +7,20 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 from mmengine.structures import BaseDataElement, LabelData
 
-from mmssl.evaluation.functional.retrieval import retrieval_recall
+from mmssl.evaluation.functional.retrieval import retrieval_recall_per_class
 from mmssl.registry import METRICS
 
-__all__ = ['RetrievalMetric']
+__all__ = ['RetrievalMetric', 'per_clip_field']
+
+#: Retrieval units: one row per video (clip-averaged feature) or per clip.
+LEVELS = ('video', 'clip')
+
+
+def per_clip_field(feature_key: str) -> str:
+    """Data-sample field of the per-clip features behind ``feature_key``
+    (``'feats'`` -> ``'feats_per_clip'``, ``(V, D)``), set by
+    ``BaseSSLAlgorithm.predict`` when ``keep_clip_features`` is True."""
+    return f'{feature_key}_per_clip'
 
 
 @METRICS.register_module()
@@ -29,7 +39,18 @@ class RetrievalMetric(BaseMetric):
     - ``<feature_key>``: 1-D tensor, the video's clip-averaged feature;
     - the label: ``gt_labels.item`` (MMAction2 1.x), or a ``gt_label`` key;
       a single non-negative class index;
-    - ``<split_key>`` in the metainfo: ``gallery_split`` or ``query_split``.
+    - ``<split_key>`` in the metainfo: ``gallery_split`` or ``query_split``;
+    - for a ``'clip'`` level: ``<feature_key>_per_clip``, ``(V, D)``, the
+      features of the ``V`` clips before averaging (``BaseSSLAlgorithm``
+      with ``keep_clip_features = True``; ``tools/analysis_tools/
+      retrieval.py`` sets it).
+
+    Clip-level retrieval: with ``query_level='clip'`` every clip of a query
+    video is a query of its own (labelled with its video's class) and R@k is
+    the fraction of query *clips*; with ``gallery_level='clip'`` every clip
+    of a gallery video is a gallery item, so ``k`` counts clips (several
+    may come from one video). VCOP's released ``retrieve_clips.py``
+    retrieves clips against clips this way.
 
     Args:
         ks (Sequence[int]): Recall cut-offs. Defaults to ``(1, 5, 10, 20)``.
@@ -49,12 +70,19 @@ class RetrievalMetric(BaseMetric):
             Defaults to ``'train'``.
         query_split (str): Value of ``split_key`` for query videos.
             Defaults to ``'test'``.
+        query_level (str): ``'video'`` (default) or ``'clip'``.
+        gallery_level (str): ``'video'`` (default) or ``'clip'``.
+        center (bool): Subtract the gallery mean from gallery and query
+            features before the search. Defaults to False.
+        l2_normalize (bool): Cosine similarity (True, default) or Euclidean
+            distance of the raw (centred) features (False).
         collect_device (str): ``'cpu'`` or ``'gpu'``, see ``BaseMetric``.
         prefix (str, optional): Metric name prefix; ``'retrieval'`` if None.
         collect_dir (str, optional): See ``BaseMetric``.
 
     ``evaluate`` returns ``{'retrieval/R@1': r1, 'retrieval/R@5': r5, ...}``,
-    fractions in ``[0, 1]`` like MMAction2's ``AccMetric``.
+    fractions in ``[0, 1]`` like MMAction2's ``AccMetric``; the last
+    evaluation's per-class recall and counts are kept in ``last_report``.
     """
     default_prefix: Optional[str] = 'retrieval'
 
@@ -65,6 +93,10 @@ class RetrievalMetric(BaseMetric):
                  split_key: str = 'retrieval_split',
                  gallery_split: str = 'train',
                  query_split: str = 'test',
+                 query_level: str = 'video',
+                 gallery_level: str = 'video',
+                 center: bool = False,
+                 l2_normalize: bool = True,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None,
                  collect_dir: Optional[str] = None) -> None:
@@ -86,7 +118,17 @@ class RetrievalMetric(BaseMetric):
         if gallery_split == query_split:
             raise ValueError(f'gallery_split and query_split must differ, '
                              f'both are {gallery_split!r}')
+        for name, level in (('query_level', query_level),
+                            ('gallery_level', gallery_level)):
+            if level not in LEVELS:
+                raise ValueError(f'{name} must be one of {LEVELS}, got '
+                                 f'{level!r}')
         self.ks = ks
+        self.query_level = query_level
+        self.gallery_level = gallery_level
+        self.center = bool(center)
+        self.l2_normalize = bool(l2_normalize)
+        self.last_report: Optional[dict] = None
         self.batch_size = batch_size
         self.feature_key = feature_key
         self.split_key = split_key
@@ -155,8 +197,27 @@ class RetrievalMetric(BaseMetric):
                     f'RetrievalMetric: {self.split_key}={split!r}, expected '
                     f'{self.gallery_split!r} (gallery) or '
                     f'{self.query_split!r} (query)')
+            level = (self.gallery_level
+                     if split == self.gallery_split else self.query_level)
+            if level == 'clip':
+                feats = self._clip_features(sample)
             self.results.append(
                 dict(feats=feats, label=self._label(sample), split=split))
+
+    def _clip_features(self, sample: dict) -> torch.Tensor:
+        """``(V, D)`` per-clip features of a sample (clip-level retrieval)."""
+        field = per_clip_field(self.feature_key)
+        if field not in sample:
+            raise KeyError(
+                f'RetrievalMetric: clip-level retrieval needs {field!r} in '
+                'each data sample; set keep_clip_features = True on the '
+                'BaseSSLAlgorithm (tools/analysis_tools/retrieval.py does '
+                'this for --query-level/--gallery-level clip)')
+        feats = torch.as_tensor(sample[field]).detach().cpu()
+        if feats.dim() != 2:
+            raise ValueError(f'RetrievalMetric: {field!r} must be 2-D (V, D), '
+                             f'got shape {tuple(feats.shape)}')
+        return feats
 
     def compute_metrics(self, results: List[dict]) -> Dict[str, float]:
         """Split into gallery / query and compute Recall@k.
@@ -176,19 +237,32 @@ class RetrievalMetric(BaseMetric):
                     f'RetrievalMetric: no {role} videos '
                     f'({self.split_key}={name!r}) among {len(results)} '
                     'evaluated samples')
-            dims = {r['feats'].shape[0] for r in items}
+            dims = {r['feats'].shape[-1] for r in items}
             if len(dims) > 1:
                 raise ValueError(f'RetrievalMetric: {role} features have '
                                  f'different dimensions {sorted(dims)}')
-            sets[role] = (torch.stack([r['feats'] for r in items]),
-                          torch.tensor([r['label'] for r in items]))
+            rows = [r['feats'].reshape(-1, r['feats'].shape[-1])
+                    for r in items]
+            sets[role] = (torch.cat(rows),
+                          torch.tensor([r['label'] for r in items
+                                        ]).repeat_interleave(
+                                            torch.tensor([len(x)
+                                                          for x in rows])))
         print_log(
             f'RetrievalMetric: {len(sets["gallery"][1])} gallery '
-            f'({self.gallery_split!r}) and {len(sets["query"][1])} query '
-            f'({self.query_split!r}) videos',
+            f'({self.gallery_split!r}, {self.gallery_level}s) and '
+            f'{len(sets["query"][1])} query ({self.query_split!r}, '
+            f'{self.query_level}s) items',
             logger='current')
-        recall = retrieval_recall(
-            *sets['gallery'], *sets['query'],
+        report = retrieval_recall_per_class(
+            *sets['gallery'],
+            *sets['query'],
             ks=self.ks,
-            batch_size=self.batch_size)
-        return {f'R@{k}': v for k, v in recall.items()}
+            batch_size=self.batch_size,
+            center=self.center,
+            l2_normalize=self.l2_normalize)
+        report.update(
+            num_gallery_items=len(sets['gallery'][1]),
+            num_query_items=len(sets['query'][1]))
+        self.last_report = report
+        return {f'R@{k}': v for k, v in report['recall'].items()}

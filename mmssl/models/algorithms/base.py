@@ -61,6 +61,12 @@ class BaseSSLAlgorithm(BaseModel):
 
     head_in_channels_from_backbone: bool = False
 
+    #: If True, :meth:`predict` also attaches each feature per clip, before
+    #: the clip average, as ``<name>_per_clip`` ``(V, D)`` (clip-level
+    #: retrieval, ``RetrievalMetric(query_level='clip')``). Off by default:
+    #: it multiplies the stored features by ``V``.
+    keep_clip_features: bool = False
+
     def __init__(self,
                  backbone: dict,
                  neck: Optional[dict] = None,
@@ -177,12 +183,16 @@ class BaseSSLAlgorithm(BaseModel):
         and, where available, ``time_feats`` ``(C * T',)`` (see
         :meth:`clip_features`). The mean over the ``V`` clips is what TCLR's
         ``nn_retrieval`` does (a sum of ``feature / clips_per_video``); the
-        retrieval metric L2-normalises the video feature afterwards."""
+        retrieval metric L2-normalises the video feature afterwards. With
+        :attr:`keep_clip_features`, also ``<name>_per_clip`` ``(V, D)``."""
         for name, feats in self.clip_features(inputs).items():
+            per_clip = feats if feats.dim() == 3 else feats[:, None]
             if feats.dim() == 3:
                 feats = feats.mean(dim=1)
             if data_samples is None:
                 data_samples = [ActionDataSample() for _ in range(len(feats))]
-            for sample, feat in zip(data_samples, feats):
+            for sample, feat, clips in zip(data_samples, feats, per_clip):
                 sample.set_field(feat.detach(), name)
+                if self.keep_clip_features:
+                    sample.set_field(clips.detach(), f'{name}_per_clip')
         return data_samples
