@@ -82,7 +82,10 @@ val_dataloader = dict(
         data_prefix=dict(video=data_root),
         pipeline=val_pipeline,
         test_mode=True))
-val_evaluator = dict(type='AccMetric')
+# AccMetric: acc/top1, acc/top5, acc/mean1; ClassificationReport adds macro
+# precision/recall/F1 and a confusion-matrix PNG in vis_data/vis_image
+# (docs/protocols/classification_metrics.md)
+val_evaluator = [dict(type='AccMetric'), dict(type='ClassificationReport')]
 test_dataloader = val_dataloader
 test_evaluator = val_evaluator
 

@@ -18,3 +18,6 @@ from .rspnet_head import RSPNetHead  # noqa: E402
 from .tdl_head import TDLHead  # noqa: E402
 
 __all__ += ['CVRLHead', 'RSPNetHead', 'TDLHead']
+from .mlp_cls_head import MLPClsHead  # noqa: E402
+
+__all__ += ['MLPClsHead']

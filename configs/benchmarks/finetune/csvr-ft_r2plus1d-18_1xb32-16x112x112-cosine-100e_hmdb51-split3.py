@@ -1,0 +1,16 @@
+# CSVR fine-tuning on HMDB51 split 3. Recipe: ./_base_/csvr-ft_r2plus1d-18.py;
+# data: configs/_base_/datasets/finetune/hmdb51_split3.py. Train with
+# --cfg-options load_from=<mmssl checkpoint>, test with tools/test.py
+# (docs/protocols/finetune.md).
+_base_ = [
+    './_base_/csvr-ft_r2plus1d-18.py',
+    '../../_base_/datasets/finetune/hmdb51_split3.py'
+]
+
+model = dict(cls_head=dict(num_classes={{_base_.num_classes}}))
+train_dataloader = dict(dataset={{_base_.train_data}})
+val_dataloader = dict(dataset={{_base_.val_data}})
+test_dataloader = dict(dataset={{_base_.val_data}})
+
+# CSVR, HMDB51: lr = 2e-4 x B = 6.4e-3, weight decay 2e-3.
+optim_wrapper = dict(optimizer=dict(lr=6.4e-3, weight_decay=2e-3))

@@ -1,0 +1,13 @@
+# CSVR fine-tuning on UCF101 split 1. Recipe: ./_base_/csvr-ft_r2plus1d-18.py;
+# data: configs/_base_/datasets/finetune/ucf101_split1.py. Train with
+# --cfg-options load_from=<mmssl checkpoint>, test with tools/test.py
+# (docs/protocols/finetune.md).
+_base_ = [
+    './_base_/csvr-ft_r2plus1d-18.py',
+    '../../_base_/datasets/finetune/ucf101_split1.py'
+]
+
+model = dict(cls_head=dict(num_classes={{_base_.num_classes}}))
+train_dataloader = dict(dataset={{_base_.train_data}})
+val_dataloader = dict(dataset={{_base_.val_data}})
+test_dataloader = dict(dataset={{_base_.val_data}})

@@ -1,0 +1,14 @@
+# the benchmark study's full fine-tuning on UCF101 split 1. Recipe:
+# ./_base_/study-ft_r2plus1d-vcop.py; data:
+# configs/_base_/datasets/finetune/ucf101_split1.py. Train with --cfg-options
+# load_from=<mmssl checkpoint>, test with tools/test.py
+# (docs/protocols/finetune.md).
+_base_ = [
+    './_base_/study-ft_r2plus1d-vcop.py',
+    '../../_base_/datasets/finetune/ucf101_split1.py'
+]
+
+model = dict(cls_head=dict(num_classes={{_base_.num_classes}}))
+train_dataloader = dict(dataset={{_base_.train_data}})
+val_dataloader = dict(dataset={{_base_.val_data}})
+test_dataloader = dict(dataset={{_base_.val_data}})

@@ -1,0 +1,14 @@
+# VCOP's released fine-tuning on HMDB51 split 2. Recipe:
+# ./_base_/vcop-ft_r3d-vcop.py; data:
+# configs/_base_/datasets/finetune/hmdb51_split2.py. Train with --cfg-options
+# load_from=<mmssl checkpoint>, test with tools/test.py
+# (docs/protocols/finetune.md).
+_base_ = [
+    './_base_/vcop-ft_r3d-vcop.py',
+    '../../_base_/datasets/finetune/hmdb51_split2.py'
+]
+
+model = dict(cls_head=dict(num_classes={{_base_.num_classes}}))
+train_dataloader = dict(dataset={{_base_.train_data}})
+val_dataloader = dict(dataset={{_base_.val_data}})
+test_dataloader = dict(dataset={{_base_.val_data}})
