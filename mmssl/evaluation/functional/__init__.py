@@ -2,5 +2,3 @@
 from .retrieval import *  # noqa: F401,F403
 from .linear_probe import *  # noqa: F401,F403
 from .classification import *  # noqa: F401,F403
-from .knn import *  # noqa: F401,F403
-from .collapse import *  # noqa: F401,F403
