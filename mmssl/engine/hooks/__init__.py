@@ -4,3 +4,5 @@ from .train_loss_plateau_hook import TrainLossPlateauHook  # noqa: F401
 from .resumable_param_scheduler_hook import \
     ResumableParamSchedulerHook  # noqa: F401
 from .exact_resume_hook import ExactResumeHook  # noqa: F401
+from .representation_monitor_hook import \
+    RepresentationMonitorHook  # noqa: F401
