@@ -124,7 +124,10 @@ def run_training(work_dir, ann, max_skip_fraction, max_epochs=2):
         visualizer=dict(
             type='Visualizer', vis_backends=[dict(type='LocalVisBackend')]),
         default_scope='mmssl',
-        experiment_name=f'skip_{osp.basename(str(work_dir))}')
+        # unique per test: MMEngine reuses a logger (and its log file) of
+        # the same experiment name within one process
+        experiment_name='skip_' + '_'.join(
+            osp.normpath(str(work_dir)).split(osp.sep)[-2:]))
     try:
         runner.train()
     finally:
