@@ -14,7 +14,9 @@
 # split held out of the train list, the last checkpoint is tested (the
 # released script tests its best-validation-loss checkpoint); MMAction2
 # averages softmax probabilities over clips (the released test averages
-# logits); clip starts per MMAction2's SampleFrames(test_mode=True).
+# logits). Clip starts: MMAction2's SampleFrames(test_mode=True) spaces them
+# evenly from frame 0 to the last full clip, rounding, as the released
+# np.linspace does, truncating (starts differ by at most one frame).
 _base_ = [
     './recognizer3d_finetune.py',
     '../../../_base_/models/backbones/r3d_vcop.py'
