@@ -15,53 +15,43 @@ Example::
 import os.path as osp
 from typing import Optional
 
+
+def _mmaction2_layout(name: str, num_classes: int, three_splits: bool,
+                      **extra) -> dict:
+    """Entry of a dataset in MMAction2's layout under ``<data_root>/<name>``:
+    ``<name>_{train,val}_split_{k}_videos.txt`` lists for datasets with
+    three official splits, ``<name>_{train,val}_list_videos.txt`` else."""
+    lists = '_split_{split}_videos.txt' if three_splits else \
+        '_list_videos.txt'
+    info = dict(
+        num_classes=num_classes,
+        splits=(1, 2, 3) if three_splits else (1, ),
+        train=f'{name}/{name}_train{lists}',
+        val=f'{name}/{name}_val{lists}',
+        videos=f'{name}/videos',
+        docs=f'docs/datasets/{name}.md',
+        builder=f'tools/data/{name}/build_lists.py')
+    info.update(extra)
+    return info
+
+
 # Per dataset: num_classes; splits (official split numbers); train / val
-# list templates ({split}, {subset}) and the video folders they are
-# relative to, under data_root; docs page; builder script.
+# list templates ({split}, {subset}) and the video folders their paths are
+# relative to (``videos``; ``val_videos`` where the val videos lie
+# elsewhere), all under data_root; docs page; builder script.
 DATASETS = {
-    'ucf101': dict(
-        num_classes=101,
-        splits=(1, 2, 3),
-        train='ucf101/ucf101_train_split_{split}_videos.txt',
-        val='ucf101/ucf101_val_split_{split}_videos.txt',
-        videos='ucf101/videos',
-        docs='docs/datasets/ucf101.md',
-        builder='tools/data/ucf101/build_lists.py'),
-    'hmdb51': dict(
-        num_classes=51,
-        splits=(1, 2, 3),
-        train='hmdb51/hmdb51_train_split_{split}_videos.txt',
-        val='hmdb51/hmdb51_val_split_{split}_videos.txt',
-        videos='hmdb51/videos',
-        docs='docs/datasets/hmdb51.md',
-        builder='tools/data/hmdb51/build_lists.py'),
-    'diving48': dict(
-        num_classes=48,
-        splits=(1, ),
-        train='diving48/diving48_train_list_videos.txt',
-        val='diving48/diving48_val_list_videos.txt',
-        videos='diving48/videos',
-        docs='docs/datasets/diving48.md',
-        builder='tools/data/diving48/build_lists.py'),
-    'sthv2': dict(
-        num_classes=174,
-        splits=(1, ),
-        train='sthv2/sthv2_train_list_videos.txt',
-        val='sthv2/sthv2_val_list_videos.txt',
-        videos='sthv2/videos',
-        docs='docs/datasets/sthv2.md',
-        builder='tools/data/sthv2/build_lists.py'),
-    'kinetics400': dict(
-        num_classes=400,
-        splits=(1, ),
+    'ucf101': _mmaction2_layout('ucf101', 101, three_splits=True),
+    'hmdb51': _mmaction2_layout('hmdb51', 51, three_splits=True),
+    'diving48': _mmaction2_layout('diving48', 48, three_splits=False),
+    'sthv2': _mmaction2_layout('sthv2', 174, three_splits=False),
+    'kinetics400': _mmaction2_layout(
+        'kinetics400',
+        400,
+        three_splits=False,
         subsets=('10k', '30k', '50k', '100k'),
-        train='kinetics400/kinetics400_train_list_videos.txt',
         train_subset='kinetics400/kinetics400_train_{subset}_list_videos.txt',
-        val='kinetics400/kinetics400_val_list_videos.txt',
         videos='kinetics400/videos_train',
-        val_videos='kinetics400/videos_val',
-        docs='docs/datasets/kinetics400.md',
-        builder='tools/data/kinetics400/build_lists.py'),
+        val_videos='kinetics400/videos_val'),
     'synthmotion': dict(
         num_classes=8,
         splits=(1, ),

@@ -41,5 +41,5 @@ def entry_field(entry: Any, key: str, kind: type, where: str) -> Any:
     value = entry[key]
     if kind is int and isinstance(value, bool) or not isinstance(value, kind):
         raise AnnotationError(
-            f'{where}: {key!r} must be a {kind.__name__}, got {value!r}')
+            f'{where}: {key!r} must be of type {kind.__name__}, got {value!r}')
     return value

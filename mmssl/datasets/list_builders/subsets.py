@@ -82,9 +82,10 @@ def class_balanced_nested_subsets(entries: Sequence[Entry],
         shown = ', '.join(f'label {label}: {count}'
                           for label, count in sorted(short.items())[:10])
         raise SubsetError(
-            f'{len(short)} classes have fewer than {largest} videos, the '
-            f'per-class quota of the largest subset ({shown}); build smaller '
-            'subsets or pass --allow-short-classes')
+            f'{len(short)} of {num_classes} classes have fewer than '
+            f'{largest} videos, the per-class quota of the largest subset '
+            f'({shown}); build smaller subsets or pass '
+            '--allow-short-classes')
     order = {}
     for label in range(num_classes):
         videos = sorted(by_class[label])

@@ -6,8 +6,8 @@ Example::
         --check-videos
 
 Reads ``<root>/testTrainMulti_7030_splits/<class>_test_split{1,2,3}.txt``
-and writes ``hmdb51_{train,val}_split_{1,2,3}_videos.txt`` ('<class>/<video>.avi
-<label>', paths relative to ``<root>/videos``).
+and writes ``hmdb51_{train,val}_split_{1,2,3}_videos.txt``
+('<class>/<video>.avi <label>', paths relative to ``<root>/videos``).
 """
 import sys
 

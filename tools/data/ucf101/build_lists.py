@@ -6,8 +6,8 @@ Example::
         --check-videos
 
 Reads ``<root>/ucfTrainTestlist/{classInd,trainlist0k,testlist0k}.txt``
-and writes ``ucf101_{train,val}_split_{1,2,3}_videos.txt`` ('<Class>/<video>.avi
-<label>', paths relative to ``<root>/videos``).
+and writes ``ucf101_{train,val}_split_{1,2,3}_videos.txt``
+('<Class>/<video>.avi <label>', paths relative to ``<root>/videos``).
 """
 import sys
 
