@@ -17,7 +17,8 @@ from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
 import mmssl  # noqa: F401  (allow-lists safe checkpoint types)
-from mmssl.utils import quiet_ffmpeg, register_all_modules, setup_cpu_distributed
+from mmssl.utils import (finish_distributed, quiet_ffmpeg,
+                         register_all_modules, setup_cpu_distributed)
 from mmssl.utils.checkpoint_loading import (CheckpointMismatchError,
                                             prepare_evaluated_model)
 from mmssl.utils.checkpoint_reading import CheckpointReadError
@@ -95,6 +96,7 @@ def main() -> None:
         runner.model) else runner.model
     prepare_evaluated_model(model, cfg.model, checkpoint, seed=args.seed)
     runner.test()
+    finish_distributed()
 
 
 def resolve_checkpoint(argument, config_load_from):

@@ -17,7 +17,8 @@ from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
 import mmssl  # noqa: F401  (allow-lists safe checkpoint types)
-from mmssl.utils import quiet_ffmpeg, register_all_modules, setup_cpu_distributed
+from mmssl.utils import (finish_distributed, quiet_ffmpeg,
+                         register_all_modules, setup_cpu_distributed)
 from mmssl.utils.accumulation_lr import account_for_accumulation
 from mmssl.utils.config_overrides import apply_overrides
 from mmssl.utils.config_validation import (ConfigError,
@@ -154,6 +155,7 @@ def main() -> None:
         if explanation is None:
             raise
         raise ConfigError(explanation) from err
+    finish_distributed()
 
 
 if __name__ == '__main__':

@@ -48,3 +48,19 @@ def setup_cpu_distributed(cfg: Config, launcher: str) -> bool:
     dist_cfg['backend'] = 'gloo'
     cfg.env_cfg = dict(env_cfg, dist_cfg=dist_cfg)
     return True
+
+
+def finish_distributed() -> None:
+    """End a distributed run cleanly: wait for every rank, then destroy the
+    process group.
+
+    MMEngine leaves the process group to interpreter exit. A rank that exits
+    while another still works then tears down the backend's threads at
+    exit; with gloo under load we saw a rank abort ("terminate called
+    without an active exception") after training had finished. Called by the
+    tools after a successful ``runner.train()`` / ``runner.test()``; does
+    nothing outside a distributed run (NCCL and gloo alike).
+    """
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()

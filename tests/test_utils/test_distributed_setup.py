@@ -46,3 +46,19 @@ def test_cpu_launch_errors_are_explained(monkeypatch):
         setup_cpu_distributed(make_cfg(), 'pytorch')
     with pytest.raises(RuntimeError, match='--launcher pytorch'):
         setup_cpu_distributed(make_cfg(), 'slurm')
+
+
+def test_finish_distributed_destroys_the_process_group(tmp_path):
+    """The tools end a distributed run with a barrier and an explicit
+    destroy (MMEngine leaves the group to interpreter exit); outside a
+    distributed run it does nothing."""
+    import torch.distributed as dist
+
+    from mmssl.utils import finish_distributed
+    finish_distributed()  # no group: no-op
+    dist.init_process_group(
+        'gloo', init_method=f'file://{tmp_path}/rendezvous', rank=0,
+        world_size=1)
+    assert dist.is_initialized()
+    finish_distributed()
+    assert not dist.is_initialized()
