@@ -69,6 +69,16 @@ def test_kinetics400_lists_exact(k400_root):
     ]
 
 
+def test_kinetics400_flat_layout(k400_root, tmp_path):
+    write_tiny_videos(k400_root / 'videos_val', ['xyz_000000_000010.mp4'])
+    out = tmp_path / 'flat'
+    assert run(k400_root, '--flat', '--check-videos', '--subsets', '',
+               '--out-dir', str(out)) == 0
+    assert read_list(out / 'kinetics400_val_list_videos.txt') == [
+        'xyz_000000_000010.mp4 3'
+    ]
+
+
 def subset_lines(root, size):
     return read_list(root / f'kinetics400_train_{size}_list_videos.txt')
 

@@ -82,7 +82,9 @@ def read_kinetics_csv(path: str) -> List[Tuple[str, str, int]]:
     return rows
 
 
-def build_kinetics400_lists(root: str, ann_dir: str = None
+def build_kinetics400_lists(root: str,
+                            ann_dir: str = None,
+                            flat: bool = False
                             ) -> Tuple[List[VideoList], Dict[str, int]]:
     """The Kinetics-400 train and val lists.
 
@@ -91,6 +93,8 @@ def build_kinetics400_lists(root: str, ann_dir: str = None
             ``videos_train/`` and ``videos_val/``.
         ann_dir (str, optional): Folder of the CSV files (default
             ``<root>/annotations``, ``<root>/kinetics400`` or ``<root>``).
+        flat (bool): Videos lie directly in ``videos_{train,val}/`` (the
+            CVDF archives' layout) instead of in class folders.
 
     Returns:
         tuple: ``[train list, val list]`` and ``{class folder: label}``.
@@ -120,7 +124,8 @@ def build_kinetics400_lists(root: str, ann_dir: str = None
                 raise AnnotationError(
                     f'{path}:{lineno}: unknown class {name!r} (not a label '
                     f'of {train_csv})')
-            entries.append((f'{name}/{video}', classes[name]))
+            rel = video if flat else f'{name}/{video}'
+            entries.append((rel, classes[name]))
         lists.append(
             VideoList(f'kinetics400_{subset}_list_videos.txt', entries,
                       osp.join(root, f'videos_{subset}')))

@@ -36,10 +36,16 @@ def main(argv=None) -> int:
         action='store_true',
         help='a class with fewer videos than a subset\'s per-class quota '
         'gives all it has (the subset is then smaller) instead of an error')
+    parser.add_argument(
+        '--flat',
+        action='store_true',
+        help='videos lie directly in videos_{train,val}/ (the CVDF '
+        'archives), not in class folders: list paths without the folder')
     num_classes = {}
 
     def build(args):
-        lists, classes = build_kinetics400_lists(args.root, args.ann_dir)
+        lists, classes = build_kinetics400_lists(args.root, args.ann_dir,
+                                                 args.flat)
         num_classes['train'] = len(classes)
         return lists
 
