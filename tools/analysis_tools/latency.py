@@ -48,13 +48,13 @@ from mmengine.registry import init_default_scope
 from tqdm import tqdm
 
 import mmssl  # noqa: F401  (allow-lists safe checkpoint types)
+from mmssl.evaluation.protocol_config import iter_test_pipelines
 from mmssl.registry import MODELS
 from mmssl.utils import register_all_modules
 from mmssl.utils.checkpoint_loading import (CheckpointMismatchError,
                                             prepare_evaluated_model)
 from mmssl.utils.checkpoint_reading import CheckpointReadError
 
-_LOADERS = ('test_dataloader', 'val_dataloader', 'train_dataloader')
 _CROPS = ('CenterCrop', 'ThreeCrop', 'TenCrop', 'RandomCrop',
           'MultiScaleCrop')
 
@@ -89,35 +89,23 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def _pipelines(cfg: Config):
-    def leaves(dataset):
-        if 'datasets' in dataset:
-            for child in dataset['datasets']:
-                yield from leaves(child)
-        elif 'dataset' in dataset:
-            yield from leaves(dataset['dataset'])
-        else:
-            yield dataset.get('pipeline', [])
-
-    for key in _LOADERS:
-        if cfg.get(key):
-            yield key, list(leaves(cfg[key]['dataset']))[0]
-
-
 def clip_shape_from_config(cfg: Config) -> Tuple[str, Optional[int],
                                                   Optional[Tuple[int, int]]]:
     """Frames and spatial size of a test clip, read from the config.
 
-    The first of ``test_dataloader``, ``val_dataloader``,
-    ``train_dataloader`` with a pipeline is read: ``clip_len`` of its
-    ``SampleFrames``-like transform, and the size after its last crop
-    (``crop_size`` / ``size``) or fixed ``Resize(scale=(w, h))``.
+    The first dataset of ``test_dataloader`` (a recognizer's test set, a
+    pretraining config's retrieval ``ConcatDataset``) is read: ``clip_len``
+    of its ``SampleFrames``-like transform, and the size after its last
+    crop (``crop_size`` / ``size``) or fixed ``Resize(scale=(w, h))``.
 
     Returns:
-        tuple: loader name, ``clip_len`` (None if absent), ``(H, W)``
-        (None if it depends on the video, e.g. only a short-side resize).
+        tuple: ``'test_dataloader'`` (None without one), ``clip_len`` (None
+        if absent), ``(H, W)`` (None if it depends on the video, e.g. only
+        a short-side resize).
     """
-    for loader, pipeline in _pipelines(cfg):
+    if not cfg.get('test_dataloader'):
+        return None, None, None
+    for pipeline in iter_test_pipelines(cfg):
         clip_len, size = None, None
         for t in pipeline:
             if 'clip_len' in t and clip_len is None:
@@ -133,7 +121,7 @@ def clip_shape_from_config(cfg: Config) -> Tuple[str, Optional[int],
                 if isinstance(scale, (tuple, list)) and min(scale) > 0 \
                         and not t.get('keep_ratio', False):
                     size = (int(scale[1]), int(scale[0]))  # (w, h) -> (h, w)
-        return loader, clip_len, size
+        return 'test_dataloader', clip_len, size
     return None, None, None
 
 
@@ -228,7 +216,7 @@ def measure_latency(cfg: Config,
     if clip_len is None or crop_size is None:
         raise ValueError(
             f'{cfg.filename}: cannot read the clip shape from its '
-            f'{loader or "data loaders"} (clip_len={clip_len}, '
+            f'{loader or "(missing) test_dataloader"} (clip_len={clip_len}, '
             f'size={crop_size}); pass --clip-len and --crop-size')
     dev = torch.device(device)
     if dev.type == 'cuda' and not torch.cuda.is_available():

@@ -36,7 +36,7 @@ from torch import Tensor
 
 __all__ = [
     'retrieval_recall', 'retrieval_recall_per_class', 'topk_neighbours',
-    'center_features'
+    'center_features', 'check_ks'
 ]
 
 #: Similarity of the search: cosine (features L2-normalised) or negative
@@ -230,7 +230,12 @@ def _prepare(query, gallery, q_name: str, g_name: str, batch_size: int,
     return query, gallery, 'cosine' if l2_normalize else 'euclidean'
 
 
-def _check_ks(ks) -> Tuple[int, ...]:
+def check_ks(ks) -> Tuple[int, ...]:
+    """``ks`` as a non-empty tuple of positive ints (an int is one ``k``).
+
+    Raises:
+        ValueError: Otherwise, showing the value.
+    """
     if isinstance(ks, int):
         ks = (ks, )
     ks = tuple(ks)
@@ -315,7 +320,7 @@ def retrieval_recall_per_class(train_feats: Tensor,
                               train_feats.shape[0], 'train_feats')
     test_labels = _as_labels('test_labels', test_labels, test_feats.shape[0],
                              'test_feats')
-    ks = _check_ks(ks)
+    ks = check_ks(ks)
     n_gallery = train_feats.shape[0]
     clipped = {k: _clip_k(k, n_gallery) for k in dict.fromkeys(ks)}
     max_k = max(clipped.values())

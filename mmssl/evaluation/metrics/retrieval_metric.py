@@ -7,7 +7,8 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 from mmengine.structures import BaseDataElement, LabelData
 
-from mmssl.evaluation.functional.retrieval import retrieval_recall_per_class
+from mmssl.evaluation.functional.retrieval import (
+    check_ks, retrieval_recall_per_class)
 from mmssl.registry import METRICS
 
 __all__ = ['RetrievalMetric', 'per_clip_field']
@@ -104,14 +105,7 @@ class RetrievalMetric(BaseMetric):
             collect_device=collect_device,
             prefix=prefix,
             collect_dir=collect_dir)
-        if isinstance(ks, int):
-            ks = (ks, )
-        ks = tuple(ks)
-        if not ks or any(
-                isinstance(k, bool) or not isinstance(k, int) or k < 1
-                for k in ks):
-            raise ValueError(
-                f'ks must be a non-empty sequence of positive ints, got {ks!r}')
+        ks = check_ks(ks)
         if not isinstance(feature_key, str) or not feature_key:
             raise ValueError('feature_key must be a non-empty str (e.g. '
                              f"'feats' or 'time_feats'), got {feature_key!r}")
