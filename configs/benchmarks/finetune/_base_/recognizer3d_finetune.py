@@ -43,8 +43,11 @@ test_dataloader = dict(
     persistent_workers=False,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(type='VideoListDataset', test_mode=True))
+# validation: AccMetric (acc/top1 is what reduce-on-plateau schedules
+# monitor); test: + ClassificationReport (macro P/R/F1, confusion-matrix
+# PNG; docs/protocols/classification_metrics.md)
 val_evaluator = dict(type='AccMetric')
-test_evaluator = val_evaluator
+test_evaluator = [dict(type='AccMetric'), dict(type='ClassificationReport')]
 
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
