@@ -1,12 +1,17 @@
 """RepresentationMonitorHook (issue 9, protocol 6): a real VCOP run on the
 tiny SynthMotion fixture logs k-NN, R@1 and collapse scalars, and leaves the
 training stream (weights) bit-identical."""
+import datetime
 import glob
 import json
 import os.path as osp
+import socket
+from types import SimpleNamespace
 
 import pytest
 import torch
+import torch.distributed as dist
+import torch.multiprocessing as mp
 from mmengine.config import Config
 from mmengine.runner import Runner
 
@@ -101,3 +106,64 @@ def test_evenly_spaced_subset_and_arguments():
         RepresentationMonitorHook(interval=0)
     with pytest.raises(ValueError, match='max_videos'):
         RepresentationMonitorHook(max_videos=1)
+
+
+# --------------------------------------------------------------------------
+# two gloo ranks: features gathered in dataset order, same numbers everywhere
+# --------------------------------------------------------------------------
+
+
+class _Visualizer:
+
+    def add_scalars(self, scalars, step):
+        pass
+
+
+def _monitor_once(cfg, name):
+    """The hook's scalars for a seeded R3D-tiny VCOP (no Runner)."""
+    from mmengine.logging import MessageHub, MMLogger
+    from mmengine.registry import init_default_scope
+
+    from mmssl.registry import MODELS
+    init_default_scope('mmssl')
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    runner = SimpleNamespace(
+        cfg=cfg, model=model, seed=0,
+        logger=MMLogger.get_instance(name, log_level='WARNING'),
+        message_hub=MessageHub.get_instance(name), visualizer=_Visualizer())
+    # 23 videos: rank 1's share is padded by the sampler
+    hook = RepresentationMonitorHook(max_videos=23, num_workers=0,
+                                     batch_size=4, k=5)
+    scalars = hook.monitor(runner, step=0)
+    scalars.pop('monitor/seconds')
+    assert model.training
+    return scalars
+
+
+def _rank_worker(rank, port, cfg_text, out_dir):
+    dist.init_process_group(
+        'gloo', init_method=f'tcp://127.0.0.1:{port}', rank=rank,
+        world_size=2, timeout=datetime.timedelta(seconds=120))
+    try:
+        cfg = Config.fromstring(cfg_text, '.py')
+        torch.save(_monitor_once(cfg, f'monitor-rank{rank}'),
+                   f'{out_dir}/rank{rank}.pt')
+    finally:
+        dist.destroy_process_group()
+
+
+def test_two_gloo_ranks_match_one_process(synthmotion, tmp_path):
+    cfg = apply_overrides(Config.fromfile(osp.join(REPO, VCOP)), None,
+                          synthmotion)
+    single = _monitor_once(cfg, 'monitor-single')
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        port = s.getsockname()[1]
+    mp.spawn(_rank_worker, args=(port, cfg.pretty_text, str(tmp_path)),
+             nprocs=2)
+    for rank in range(2):
+        scalars = torch.load(tmp_path / f'rank{rank}.pt')
+        assert scalars.keys() == single.keys()
+        for key, value in single.items():
+            assert scalars[key] == pytest.approx(value, rel=1e-5), key

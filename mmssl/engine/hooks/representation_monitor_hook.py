@@ -6,6 +6,7 @@ from typing import Dict, Optional
 
 import numpy as np
 import torch
+from mmengine.config import Config
 from mmengine.dist import broadcast_object_list, collect_results, get_rank
 from mmengine.hooks import Hook
 from mmengine.runner import Runner
@@ -14,6 +15,7 @@ from torch.utils.data import Subset
 from mmssl.evaluation.functional import (embedding_stats, knn_accuracy,
                                          retrieval_recall)
 from mmssl.evaluation.metrics import RetrievalMetric
+from mmssl.evaluation.protocol_config import set_num_clips
 from mmssl.registry import DATASETS, HOOKS
 
 
@@ -86,6 +88,9 @@ class RepresentationMonitorHook(Hook):
         max_videos (int, optional): Evenly spaced subset of at most this
             many videos of the loader's dataset (keeps the train/val mix of
             a concatenated dataset). Defaults to 256.
+        num_clips (int, optional): Clips per video of the loader's
+            test-mode sampler (the retrieval protocol's 10 cost 10
+            forward passes per video; a monitor needs fewer).
         num_workers (int, optional): Overrides the loader's workers.
         batch_size (int, optional): Overrides the loader's batch size.
         k (int): k-NN neighbours. Defaults to 20 (DINO's small-k setting;
@@ -101,6 +106,7 @@ class RepresentationMonitorHook(Hook):
                  monitor_at_start: bool = True,
                  dataloader: Optional[dict] = None,
                  max_videos: Optional[int] = 256,
+                 num_clips: Optional[int] = None,
                  num_workers: Optional[int] = None,
                  batch_size: Optional[int] = None,
                  k: int = 20,
@@ -115,6 +121,7 @@ class RepresentationMonitorHook(Hook):
         self.monitor_at_start = monitor_at_start
         self.dataloader_cfg = dataloader
         self.max_videos = max_videos
+        self.num_clips = num_clips
         self.num_workers = num_workers
         self.batch_size = batch_size
         self.k = k
@@ -128,6 +135,13 @@ class RepresentationMonitorHook(Hook):
             raise ValueError('RepresentationMonitorHook: no dataloader given '
                              'and the config has no test_dataloader')
         cfg = copy.deepcopy(dict(cfg))
+        if self.num_clips is not None:
+            if not isinstance(cfg.get('dataset'), dict):
+                raise ValueError('RepresentationMonitorHook: num_clips needs '
+                                 'a dataset config (dict), not a dataset')
+            work = Config(dict(test_dataloader=cfg))
+            set_num_clips(work, self.num_clips)
+            cfg = work.test_dataloader.to_dict()
         for key, value in (('num_workers', self.num_workers),
                            ('batch_size', self.batch_size)):
             if value is not None:
