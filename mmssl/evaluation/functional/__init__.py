@@ -1,5 +1,6 @@
 """Pure functions behind the metrics."""
 from .retrieval import *  # noqa: F401,F403
+from .linear_probe import *  # noqa: F401,F403
 from .classification import *  # noqa: F401,F403
 from .knn import *  # noqa: F401,F403
 from .collapse import *  # noqa: F401,F403

@@ -1,0 +1,98 @@
+"""Linear probe on cached features, with a JSON report.
+
+Example::
+
+    python tools/analysis_tools/extract_features.py CONFIG CKPT --out DIR
+    python tools/analysis_tools/linear_probe.py DIR --out probe.json
+
+    # refuse a cache made from another config or checkpoint
+    python tools/analysis_tools/linear_probe.py DIR --expect-config CONFIG \
+        --expect-checkpoint CKPT
+
+Trains :func:`mmssl.evaluation.functional.train_linear_probe` on the
+``train`` split's features and reports top-1 / top-5 on ``val``
+(docs/protocols/linear_probe.md: recipe, defaults and their sources).
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import sys
+
+import torch
+
+from mmssl.evaluation.feature_cache import (FeatureCacheMismatch,
+                                            load_feature_cache)
+from mmssl.evaluation.functional.linear_probe import train_linear_probe
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description='Linear probe on a feature cache (JSON report)')
+    parser.add_argument('cache', help='directory of extract_features.py')
+    parser.add_argument('--out', help='JSON report path')
+    parser.add_argument('--epochs', type=int, default=100)
+    parser.add_argument('--lr', type=float, default=0.1)
+    parser.add_argument('--weight-decay', type=float, default=0.0)
+    parser.add_argument('--momentum', type=float, default=0.9)
+    parser.add_argument('--batch-size', type=int, default=256)
+    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument(
+        '--no-standardize', action='store_true',
+        help='train on the raw features (default: per-dimension '
+        'standardisation with train statistics)')
+    parser.add_argument(
+        '--num-classes', type=int,
+        help='number of classes (default: largest label + 1)')
+    parser.add_argument('--train-split', default='train')
+    parser.add_argument('--val-split', default='val')
+    parser.add_argument(
+        '--expect-config', help='config the cache must come from')
+    parser.add_argument(
+        '--expect-checkpoint',
+        help='checkpoint (or "none") the cache must come from')
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> dict:
+    args = parse_args(argv)
+    torch.manual_seed(args.seed)
+    train_feats, train_labels, meta = load_feature_cache(
+        args.cache, args.train_split, args.expect_config,
+        args.expect_checkpoint)
+    val_feats, val_labels, _ = load_feature_cache(args.cache, args.val_split)
+    num_classes = args.num_classes or int(
+        max(train_labels.max(), val_labels.max()
+            if len(val_labels) else 0)) + 1
+    result = train_linear_probe(
+        train_feats, train_labels, val_feats, val_labels, num_classes,
+        epochs=args.epochs, lr=args.lr, weight_decay=args.weight_decay,
+        batch_size=args.batch_size, seed=args.seed, momentum=args.momentum,
+        standardize=not args.no_standardize)
+    report = dict(
+        cache=args.cache,
+        config=meta['config'],
+        config_sha256=meta['config_sha256'],
+        checkpoint=meta['checkpoint'],
+        checkpoint_sha256=meta['checkpoint_sha256'],
+        feature=meta['feature'],
+        num_clips=meta['num_clips'],
+        num_crops=meta['num_crops'],
+        num_classes=num_classes,
+        torch_threads=torch.get_num_threads(),
+        **result)
+    print(json.dumps(report, indent=2))
+    if args.out:
+        os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
+        with open(args.out, 'w') as f:
+            json.dump(report, f, indent=2)
+        print(f'report written to {args.out}')
+    return report
+
+
+if __name__ == '__main__':
+    try:
+        main()
+    except (FeatureCacheMismatch, FileNotFoundError, KeyError,
+            ValueError) as error:
+        sys.exit(f'{type(error).__name__}: {error}')
