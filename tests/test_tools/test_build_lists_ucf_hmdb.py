@@ -197,3 +197,11 @@ def test_hmdb51_missing_class_file(hmdb_root, capsys):
               'pour_test_split2.txt')
     assert HMDB.main(['--root', str(hmdb_root)]) == 1
     assert 'pour_test_split2.txt' in capsys.readouterr().err
+
+
+def test_hmdb51_missing_split_folder(tmp_path, capsys):
+    assert HMDB.main(['--root', str(tmp_path), '--ann-dir',
+                      str(tmp_path / 'splits')]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith('error: the folder of the official HMDB51 split')
+    assert str(tmp_path / 'splits') in err

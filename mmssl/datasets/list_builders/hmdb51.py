@@ -52,6 +52,7 @@ def find_split_files(ann_dir: str) -> Dict[tuple, str]:
         AnnotationError: A split file names a class HMDB51 does not have.
         OfficialFileMissing: A class lacks one of its three split files.
     """
+    find_official_file([ann_dir], f'the folder of {SOURCE}')
     found = {}
     for name in sorted(os.listdir(ann_dir)):
         match = SPLIT_FILE.match(name)
