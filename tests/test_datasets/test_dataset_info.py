@@ -1,6 +1,8 @@
 """mmssl.datasets.dataset_info: the paths of the evaluation contract, the
 shipped base dataset configs, and the builders' list names agree."""
+import glob
 import os.path as osp
+import re
 
 import pytest
 from mmengine.config import Config
@@ -51,6 +53,24 @@ def test_base_dataset_configs_use_the_same_paths(config, dataset, subset):
     assert cfg.data_root == paths['train_data_prefix']
     if dataset != 'kinetics400':  # K400 configs query UCF101 for retrieval
         assert cfg.ann_file_val == paths['val']
+
+
+FINETUNE_DATA = sorted(
+    glob.glob(osp.join(REPO, 'configs/_base_/datasets/finetune/*.py')))
+
+
+@pytest.mark.parametrize('path', FINETUNE_DATA, ids=osp.basename)
+def test_finetune_dataset_configs_use_the_same_paths(path):
+    """configs/_base_/datasets/finetune/<dataset>[_split<k>].py."""
+    match = re.fullmatch(r'(?P<name>[a-z0-9]+?)(_split(?P<split>\d))?\.py',
+                         osp.basename(path))
+    paths = list_paths(match['name'], int(match['split'] or 1))
+    cfg = Config.fromfile(path)
+    assert cfg.num_classes == paths['num_classes']
+    assert cfg.train_data.ann_file == paths['train']
+    assert cfg.train_data.data_prefix.video == paths['train_data_prefix']
+    assert cfg.val_data.ann_file == paths['val']
+    assert cfg.val_data.data_prefix.video == paths['val_data_prefix']
 
 
 def test_every_dataset_has_its_docs_and_builder():
