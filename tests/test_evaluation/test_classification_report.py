@@ -9,6 +9,7 @@ import torch
 from mmaction.structures import ActionDataSample
 from mmengine.config import Config
 from mmengine.evaluator import Evaluator
+from mmengine.logging import MessageHub
 from mmengine.registry import DefaultScope
 from mmengine.visualization import Visualizer
 from sklearn import metrics as skm
@@ -118,6 +119,7 @@ def _mmaction_samples(scores, labels):
 
 
 def test_registered_metric_matches_sklearn_and_writes_png(tmp_path):
+    MessageHub.get_instance('test_cls_report_no_epoch')  # no runner epoch
     scores, labels = random_case(7, n=40, num_classes=5)
     evaluator = Evaluator(
         METRICS.build(
@@ -138,6 +140,9 @@ def test_registered_metric_matches_sklearn_and_writes_png(tmp_path):
 
 
 def test_without_out_dir_the_png_goes_to_the_visualizer(tmp_path):
+    """In a runner: named after the epochs trained (the message hub holds
+    the 0-based epoch during validation)."""
+    MessageHub.get_instance('test_cls_report_epoch').update_info('epoch', 4)
     Visualizer.get_instance(
         'test_cls_report',
         vis_backends=[dict(type='LocalVisBackend')],
@@ -148,7 +153,7 @@ def test_without_out_dir_the_png_goes_to_the_visualizer(tmp_path):
                           _mmaction_samples(scores, labels)])
     metric.evaluate(12)
     assert osp.isfile(
-        tmp_path / 'vis_data' / 'vis_image' / 'confusion_matrix_1.png')
+        tmp_path / 'vis_data' / 'vis_image' / 'confusion_matrix_5.png')
 
 
 def test_evaluates_a_recognizer3d(repo_root, tmp_path):

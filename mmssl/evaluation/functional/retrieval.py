@@ -34,9 +34,16 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+# the underscore names are kept for modules that import them from here
+from .feature_checks import as_features as _as_features
+from .feature_checks import as_labels as _as_labels
+from .feature_checks import check_batch_size as _check_batch_size
+from .feature_checks import check_ks
+from .feature_checks import check_pair as _check_pair
+
 __all__ = [
     'retrieval_recall', 'retrieval_recall_per_class', 'topk_neighbours',
-    'center_features', 'check_ks'
+    'center_features'
 ]
 
 #: Similarity of the search: cosine (features L2-normalised) or negative
@@ -144,50 +151,6 @@ def _iter_topk(
         yield q_start, run_idx, run_vals
 
 
-def _as_features(name: str, x) -> Tensor:
-    x = torch.as_tensor(x)
-    if x.dim() != 2:
-        raise ValueError(f'{name} must be 2-D (N, D), got shape '
-                         f'{tuple(x.shape)}')
-    if x.shape[0] == 0:
-        raise ValueError(f'{name} is empty (shape {tuple(x.shape)})')
-    if x.shape[1] == 0:
-        raise ValueError(f'{name} has feature dimension 0')
-    if not x.is_floating_point() or x.dtype in (torch.float16,
-                                                torch.bfloat16):
-        x = x.float()
-    if not torch.isfinite(x).all():
-        raise ValueError(f'{name} contains NaN or Inf values')
-    return x
-
-
-def _as_labels(name: str, y, n: int, feats_name: str) -> Tensor:
-    y = torch.as_tensor(y)
-    if y.dim() != 1:
-        raise ValueError(f'{name} must be 1-D (N,), got shape '
-                         f'{tuple(y.shape)}')
-    if y.shape[0] != n:
-        raise ValueError(f'{name} has {y.shape[0]} entries but {feats_name} '
-                         f'has {n} rows')
-    return y
-
-
-def _check_pair(query: Tensor, gallery: Tensor, q_name: str,
-                g_name: str) -> Tuple[Tensor, Tensor]:
-    if query.shape[1] != gallery.shape[1]:
-        raise ValueError(f'feature dimensions differ: {q_name} has '
-                         f'{query.shape[1]}, {g_name} has {gallery.shape[1]}')
-    dtype = torch.promote_types(query.dtype, gallery.dtype)
-    return query.to(dtype), gallery.to(dtype)
-
-
-def _check_batch_size(batch_size: int) -> None:
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) \
-            or batch_size < 1:
-        raise ValueError(
-            f'batch_size must be a positive int, got {batch_size!r}')
-
-
 def _clip_k(k: int, n_gallery: int) -> int:
     if k > n_gallery:
         warnings.warn(
@@ -228,23 +191,6 @@ def _prepare(query, gallery, q_name: str, g_name: str, batch_size: int,
     if center:
         gallery, query = center_features(gallery, query)
     return query, gallery, 'cosine' if l2_normalize else 'euclidean'
-
-
-def check_ks(ks) -> Tuple[int, ...]:
-    """``ks`` as a non-empty tuple of positive ints (an int is one ``k``).
-
-    Raises:
-        ValueError: Otherwise, showing the value.
-    """
-    if isinstance(ks, int):
-        ks = (ks, )
-    ks = tuple(ks)
-    if not ks or any(
-            isinstance(k, bool) or not isinstance(k, int) or k < 1
-            for k in ks):
-        raise ValueError(f'ks must be a non-empty sequence of positive ints, '
-                         f'got {ks!r}')
-    return ks
 
 
 def topk_neighbours(query: Tensor,

@@ -88,8 +88,9 @@ class ClassificationReport(BaseMetric):
     ``.json`` (counts) to ``out_dir`` if given, otherwise through the
     current MMEngine ``Visualizer`` (``add_image``): a runner's
     ``LocalVisBackend`` stores it under ``<work_dir>/<timestamp>/vis_data/
-    vis_image/`` and TensorBoard shows it. ``<step>`` is the runner's epoch
-    (``MessageHub`` ``epoch``), or the number of evaluations so far.
+    vis_image/`` and TensorBoard shows it. ``<step>`` is the number of
+    training epochs completed (as in ``epoch_<n>.pth``) in a training run,
+    otherwise the number of evaluations so far.
 
     Args:
         topk (Sequence[int]): Top-k cut-offs. Defaults to ``(1, 5)``.
@@ -188,8 +189,10 @@ class ClassificationReport(BaseMetric):
         }
 
     def _step(self) -> int:
+        # during validation the message hub still holds the 0-based index
+        # of the epoch just trained; +1 matches epoch_<n>.pth and the log
         epoch = MessageHub.get_current_instance().get_info('epoch')
-        return int(epoch) if epoch is not None else self.num_evaluations
+        return int(epoch) + 1 if epoch is not None else self.num_evaluations
 
     def _write_confusion_matrix(self, cm: np.ndarray) -> None:
         name = f'confusion_matrix_{self._step()}'

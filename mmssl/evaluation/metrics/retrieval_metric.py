@@ -7,8 +7,8 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 from mmengine.structures import BaseDataElement, LabelData
 
-from mmssl.evaluation.functional.retrieval import (
-    check_ks, retrieval_recall_per_class)
+from mmssl.evaluation.functional.feature_checks import check_ks
+from mmssl.evaluation.functional.retrieval import retrieval_recall_per_class
 from mmssl.registry import METRICS
 
 __all__ = ['RetrievalMetric', 'per_clip_field']
