@@ -1,23 +1,19 @@
 """Transcoding a dataset (mmssl.datasets.transcode, tools/data/transcode.py):
 sizes, frame counts and frame order kept, resume, broken inputs counted."""
-import importlib.util
 import json
 import os
 import os.path as osp
 
 import numpy as np
 import pytest
+from tool_modules import load_tool
 from video_fixtures import read_frame_code, write_coded_video
 
 from mmssl.datasets import transcode
 from mmssl.datasets.transcode import encode
 
 av = pytest.importorskip('av')
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-_spec = importlib.util.spec_from_file_location(
-    'transcode_tool', osp.join(REPO, 'tools/data/transcode.py'))
-tool = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(tool)
+tool = load_tool('tools/data/transcode.py', 'transcode_tool')
 
 NUM_FRAMES = 30
 
