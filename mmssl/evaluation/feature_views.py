@@ -15,7 +15,6 @@ from typing import Dict, List
 
 from mmengine.config import Config
 
-from mmssl.evaluation.protocol_config import iter_test_pipelines
 
 __all__ = ['split_dataset_cfgs', 'set_num_crops', 'CACHE_SPLIT_NAMES']
 

@@ -38,6 +38,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--batch-size', type=int, default=256)
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument(
+        '--threads', type=int, default=1,
+        help='torch CPU threads (default 1: a linear layer on cached '
+        'features gains nothing from more, and loses on a busy machine)')
+    parser.add_argument(
         '--no-standardize', action='store_true',
         help='train on the raw features (default: per-dimension '
         'standardisation with train statistics)')
@@ -57,6 +61,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> dict:
     args = parse_args(argv)
     torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
     train_feats, train_labels, meta = load_feature_cache(
         args.cache, args.train_split, args.expect_config,
         args.expect_checkpoint)
