@@ -14,7 +14,6 @@ features give weight differences far below the 1e-5 tolerance, and equal
 argmax decisions unless two logits tie to ~1e-6 (they do not here).
 """
 import glob
-import importlib.util
 import json
 import os.path as osp
 import subprocess
@@ -23,6 +22,7 @@ import sys
 import pytest
 import torch
 from probe_fixtures import REPO_ROOT, VCOP_TINY, tiny_checkpoint
+from tool_modules import load_tool
 
 from mmssl.evaluation.feature_cache import load_feature_cache
 from mmssl.evaluation.functional.linear_probe import train_linear_probe
@@ -41,11 +41,8 @@ def _run(args, check=True):
 
 def _tool(name, argv):
     """Run ``tools/analysis_tools/<name>.py`` in this process."""
-    path = osp.join(REPO_ROOT, 'tools', 'analysis_tools', f'{name}.py')
-    spec = importlib.util.spec_from_file_location(f'{name}_tool', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.main(argv)
+    return load_tool(f'tools/analysis_tools/{name}.py',
+                     f'{name}_tool').main(argv)
 
 
 @pytest.fixture(scope='module')

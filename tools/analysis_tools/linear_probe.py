@@ -21,15 +21,16 @@ import sys
 
 import torch
 
-from mmssl.evaluation.feature_cache import (FeatureCacheMismatch,
-                                            load_feature_cache)
+from mmssl.evaluation.feature_cache import FeatureCacheMismatch
+from mmssl.evaluation.feature_cache_cli import (add_cache_arguments,
+                                                load_train_val)
 from mmssl.evaluation.functional.linear_probe import train_linear_probe
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Linear probe on a feature cache (JSON report)')
-    parser.add_argument('cache', help='directory of extract_features.py')
+    add_cache_arguments(parser)
     parser.add_argument('--out', help='JSON report path')
     parser.add_argument('--epochs', type=int, default=100)
     parser.add_argument('--lr', type=float, default=0.1)
@@ -45,16 +46,6 @@ def parse_args(argv=None) -> argparse.Namespace:
         '--no-standardize', action='store_true',
         help='train on the raw features (default: per-dimension '
         'standardisation with train statistics)')
-    parser.add_argument(
-        '--num-classes', type=int,
-        help='number of classes (default: largest label + 1)')
-    parser.add_argument('--train-split', default='train')
-    parser.add_argument('--val-split', default='val')
-    parser.add_argument(
-        '--expect-config', help='config the cache must come from')
-    parser.add_argument(
-        '--expect-checkpoint',
-        help='checkpoint (or "none") the cache must come from')
     return parser.parse_args(argv)
 
 
@@ -62,13 +53,8 @@ def main(argv=None) -> dict:
     args = parse_args(argv)
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
-    train_feats, train_labels, meta = load_feature_cache(
-        args.cache, args.train_split, args.expect_config,
-        args.expect_checkpoint)
-    val_feats, val_labels, _ = load_feature_cache(args.cache, args.val_split)
-    num_classes = args.num_classes or int(
-        max(train_labels.max(), val_labels.max()
-            if len(val_labels) else 0)) + 1
+    (train_feats, train_labels, val_feats, val_labels, num_classes,
+     meta) = load_train_val(args)
     result = train_linear_probe(
         train_feats, train_labels, val_feats, val_labels, num_classes,
         epochs=args.epochs, lr=args.lr, weight_decay=args.weight_decay,
