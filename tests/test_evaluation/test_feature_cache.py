@@ -147,3 +147,14 @@ def test_set_num_crops_rewrites_the_crop():
     with pytest.raises(ValueError, match='num_crops must be one of'):
         set_num_crops(pipeline, 5)
 
+
+
+def test_checkpoint_without_backbone_keys_is_one_error(repo_root, synthmotion,
+                                                       tmp_path):
+    from mmssl.utils.checkpoint_loading import CheckpointMismatchError
+    bad = str(tmp_path / 'no_backbone.pth')
+    torch.save(dict(state_dict={'head.fc.weight': torch.zeros(2, 2)}), bad)
+    with pytest.raises(CheckpointMismatchError,
+                       match=r'no_backbone.pth does not fit .*backbone'):
+        extract_features(_config(repo_root, synthmotion), bad,
+                         str(tmp_path / 'cache'), show_progress=False)
