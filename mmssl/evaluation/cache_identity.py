@@ -20,7 +20,8 @@ from mmengine.config import Config
 
 __all__ = [
     'FeatureCacheMismatch', 'file_sha256', 'canonical_config',
-    'config_sha256', 'config_differences', 'describe_checkpoint'
+    'config_sha256', 'config_differences', 'describe_checkpoint',
+    'check_cache_identity'
 ]
 
 
@@ -93,3 +94,54 @@ def config_differences(cached: dict, expected: dict,
 def describe_checkpoint(checkpoint) -> str:
     """``'none'`` or the absolute path of a checkpoint."""
     return 'none' if checkpoint in (None, 'none') else osp.abspath(checkpoint)
+
+
+def check_cache_identity(meta: dict, meta_path: str, cached_config_path: str,
+                         expect_config, expect_checkpoint) -> None:
+    """Refuse a cache made from another config or checkpoint.
+
+    Args:
+        meta (dict): The cache's ``meta.json`` (``config``,
+            ``config_sha256``, ``checkpoint``, ``checkpoint_sha256``).
+        meta_path (str): Its path (named in the error).
+        cached_config_path (str): The cache's ``config.json`` (to list the
+            differing keys; may be absent).
+        expect_config (Config | dict | str | None): Expected config, None
+            to skip.
+        expect_checkpoint (str | None): Expected checkpoint path or
+            ``'none'``, None to skip.
+
+    Raises:
+        FeatureCacheMismatch: Naming ``meta_path`` and what differs.
+    """
+    if expect_config is not None:
+        expected = canonical_config(expect_config)
+        if config_sha256(expected) != meta['config_sha256']:
+            diffs = []
+            if osp.isfile(cached_config_path):
+                with open(cached_config_path) as f:
+                    diffs = config_differences(json.load(f), expected)
+            name = getattr(expect_config, 'filename', None) or (
+                expect_config if isinstance(expect_config, str) else
+                'the expected config')
+            raise FeatureCacheMismatch(
+                f'{meta_path}: feature cache was extracted with config '
+                f'{meta["config"]} (sha256 {meta["config_sha256"][:12]}), '
+                f'not {name} (sha256 {config_sha256(expected)[:12]}); '
+                f'differences: {"; ".join(diffs) or "unknown"}. Re-run '
+                'tools/analysis_tools/extract_features.py with this config.')
+    if expect_checkpoint is not None:
+        if expect_checkpoint == 'none':
+            sha, name = None, 'none (random initialisation)'
+        else:
+            sha, name = file_sha256(expect_checkpoint), expect_checkpoint
+        if sha != meta['checkpoint_sha256']:
+            cached = meta['checkpoint'] if meta['checkpoint'] == 'none' else (
+                f'{meta["checkpoint"]} (sha256 '
+                f'{meta["checkpoint_sha256"][:12]})')
+            expected = name if sha is None else f'{name} (sha256 {sha[:12]})'
+            raise FeatureCacheMismatch(
+                f'{meta_path}: feature cache was extracted from checkpoint '
+                f'{cached}, not {expected}. Re-run '
+                'tools/analysis_tools/extract_features.py with this '
+                'checkpoint.')

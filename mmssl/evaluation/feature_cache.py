@@ -35,7 +35,7 @@ from tqdm import tqdm
 
 from mmssl.evaluation.cache_identity import (FeatureCacheMismatch,
                                              canonical_config,
-                                             config_differences,
+                                             check_cache_identity,
                                              config_sha256,
                                              describe_checkpoint,
                                              file_sha256)
@@ -200,43 +200,6 @@ def extract_features(cfg: Config,
     return meta
 
 
-def _check_identity(meta: dict, meta_path: str, out_dir: str,
-                    expect_config, expect_checkpoint) -> None:
-    """Raise :class:`FeatureCacheMismatch` naming what differs."""
-    if expect_config is not None:
-        expected = canonical_config(expect_config)
-        if config_sha256(expected) != meta['config_sha256']:
-            cached_path = osp.join(out_dir, CONFIG_FILE)
-            diffs = []
-            if osp.isfile(cached_path):
-                with open(cached_path) as f:
-                    diffs = config_differences(json.load(f), expected)
-            name = getattr(expect_config, 'filename', None) or (
-                expect_config if isinstance(expect_config, str) else
-                'the expected config')
-            raise FeatureCacheMismatch(
-                f'{meta_path}: feature cache was extracted with config '
-                f'{meta["config"]} (sha256 {meta["config_sha256"][:12]}), '
-                f'not {name} (sha256 {config_sha256(expected)[:12]}); '
-                f'differences: {"; ".join(diffs) or "unknown"}. Re-run '
-                'tools/analysis_tools/extract_features.py with this config.')
-    if expect_checkpoint is not None:
-        if expect_checkpoint == 'none':
-            sha, name = None, 'none (random initialisation)'
-        else:
-            sha, name = file_sha256(expect_checkpoint), expect_checkpoint
-        if sha != meta['checkpoint_sha256']:
-            cached = meta['checkpoint'] if meta['checkpoint'] == 'none' else (
-                f'{meta["checkpoint"]} (sha256 '
-                f'{meta["checkpoint_sha256"][:12]})')
-            expected = name if sha is None else f'{name} (sha256 {sha[:12]})'
-            raise FeatureCacheMismatch(
-                f'{meta_path}: feature cache was extracted from checkpoint '
-                f'{cached}, not {expected}. Re-run '
-                'tools/analysis_tools/extract_features.py with this '
-                'checkpoint.')
-
-
 def _read_meta(out_dir: str) -> Tuple[dict, str]:
     meta_path = osp.join(out_dir, META_FILE)
     if not osp.isfile(meta_path):
@@ -284,8 +247,8 @@ def load_feature_cache(
         ValueError: A damaged meta or shard file (named).
     """
     meta, meta_path = _read_meta(out_dir)
-    _check_identity(meta, meta_path, out_dir, expect_config,
-                    expect_checkpoint)
+    check_cache_identity(meta, meta_path, osp.join(out_dir, CONFIG_FILE),
+                         expect_config, expect_checkpoint)
     if split not in meta['splits']:
         raise KeyError(f'{meta_path}: no split {split!r} in the cache (has '
                        f'{sorted(meta["splits"])})')
