@@ -17,6 +17,7 @@ from mmssl.registry import TRANSFORMS
 from .color import (ClipColorJitter, ClipGamma, ClipGaussianBlur,
                     ClipGrayscale, _check_p, _check_pair, stack_frames,
                     unstack_frames)
+from .shared_frames import needs_private_frames, writable_frames
 
 __all__ = [
     'PerClipTransform', 'ClipCutout', 'ClipChannelDrop', 'ClipColorJitter',
@@ -27,35 +28,22 @@ __all__ = [
 _OWN_KEYS = ('imgs', 'num_clips', 'clip_len', 'clip_params')
 
 
-def _unshare(frames: List[np.ndarray]) -> List[np.ndarray]:
-    """Copy frames whose memory already appeared earlier in the list.
-
-    MMAction2's ``Flip`` flips in place; a frame object (or view) repeated in
-    two clips would otherwise be flipped by both clips' draws.
-    """
-    seen, out = set(), []
-    for f in frames:
-        key = (f.__array_interface__['data'][0], f.shape, f.strides)
-        if key in seen:
-            f = f.copy()
-        else:
-            seen.add(key)
-        out.append(f)
-    return out
-
-
-def split_clip_frames(results: Dict, owner: str):
+def split_clip_frames(results: Dict, owner: str, private: bool = True):
     """Check and split a multi-clip sample for a per-clip wrapper.
 
     Args:
         results (dict): Sample with ``imgs`` (``num_clips * clip_len``
             frames, clip after clip), ``num_clips`` and ``clip_len``.
         owner (str): Name of the calling transform, for error messages.
+        private (bool): Copy the frames a clip must not write into (repeated
+            memory, read-only shared frames; :func:`writable_frames`).
+            False when the wrapped pipeline cannot write into its input
+            (:func:`needs_private_frames`): then nothing is copied.
 
     Returns:
         tuple: ``(frames, base, num_clips, clip_len)``: the frames as a
-        list with shared memory copied (see :func:`_unshare`), and the
-        other keys of ``results`` (without the wrapper-managed ones).
+        list, and the other keys of ``results`` (without the
+        wrapper-managed ones).
 
     Raises:
         ValueError: ``imgs`` does not hold ``num_clips * clip_len`` frames.
@@ -68,7 +56,9 @@ def split_clip_frames(results: Dict, owner: str):
             f'num_clips * clip_len = {num_clips} * {clip_len} = '
             f'{num_clips * clip_len}')
     base = {k: v for k, v in results.items() if k not in _OWN_KEYS}
-    return _unshare(list(imgs)), base, num_clips, clip_len
+    frames = list(imgs)
+    return (writable_frames(frames) if private else frames), base, \
+        num_clips, clip_len
 
 
 def _equal(a, b) -> bool:
@@ -91,6 +81,12 @@ class PerClipTransform(BaseTransform):
     the per-clip / per-view augmentation of VCOP, TCLR/STCLR and CVRL.
     All groups must end with the same frame size, else a ``ValueError``
     names the last size-changing transform. Lazy ops must be fused inside.
+
+    Frames shared between clips (twins, overlapping clips; see
+    :mod:`.shared_frames`) are copied before the wrapped pipeline only if
+    it could write into them (an in-place op before the first ``Resize``);
+    a crop-then-resize pipeline copies nothing. No two groups' outputs share
+    memory.
 
     Required Keys: ``imgs``, ``num_clips``, ``clip_len`` (+ whatever the
     wrapped transforms require, e.g. ``img_shape``, ``modality``).
@@ -141,6 +137,8 @@ class PerClipTransform(BaseTransform):
         self.clips_per_group = clips_per_group
         self.num_groups = num_groups
         self.shared_keys = tuple(shared_keys)
+        # copy shared frames only if a clip could write into them
+        self.private_frames = needs_private_frames(self.transforms)
 
     def _group_size(self, num_clips: int) -> int:
         if self.num_groups is not None:
@@ -186,7 +184,7 @@ class PerClipTransform(BaseTransform):
                              'before the wrapper')
         imgs = results['imgs']
         frames, base, num_clips, clip_len = split_clip_frames(
-            results, 'PerClipTransform')
+            results, 'PerClipTransform', self.private_frames)
         size = self._group_size(num_clips)
         n = size * clip_len
         outs, lasts = [], []

@@ -60,7 +60,7 @@ class ClipGroupsTransform(BaseTransform):
     def transform(self, results: Dict) -> Optional[Dict]:
         imgs = results['imgs']
         frames, base, num_clips, clip_len = split_clip_frames(
-            results, 'ClipGroupsTransform')
+            results, 'ClipGroupsTransform', self.wrapped.private_frames)
         if num_clips != self.num_clips:
             raise ValueError(f'ClipGroupsTransform: groups {self.groups} '
                              f'cover {self.num_clips} clips, the sample has '

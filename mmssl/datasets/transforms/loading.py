@@ -16,6 +16,7 @@ from .decode_backends import (ACCESS_PATTERNS, DecordSource, VideoSource,
                               backend_class, check_access, import_av,
                               import_torchcodec, open_video)
 from ..skip_log import report_skip
+from .shared_frames import share_frames
 
 ERROR_MODES = ('raise', 'skip')
 
@@ -136,7 +137,11 @@ class DecordDecodeUnion(BaseTransform):
     clips may overlap or repeat frames. This transform decodes the sorted
     union of the indices with one read of the opened video and then gathers
     the frames back into ``frame_inds`` order, so a video is opened and
-    decoded once per sample however many clips the method draws. Also
+    decoded once per sample however many clips the method draws. The
+    gather copies nothing: a repeated index repeats the same (read-only)
+    array object, which ``Resize`` then resizes once and the per-clip
+    wrappers copy only where a clip's own augmentation would write into
+    it (:mod:`.shared_frames`). Also
     registered as ``VideoDecodeUnion``; works with every backend of
     :class:`SafeDecordInit`.
 
@@ -150,7 +155,8 @@ class DecordDecodeUnion(BaseTransform):
 
     Added Keys:
 
-        - imgs (list of (H, W, 3) uint8 RGB arrays, ``frame_inds`` order)
+        - imgs (list of (H, W, 3) uint8 RGB arrays, ``frame_inds`` order;
+          the same read-only object wherever an index repeats)
         - original_shape, img_shape
         - num_decoded_frames (int): size of the decoded union (for tests and
           benchmarks)
@@ -197,13 +203,12 @@ class DecordDecodeUnion(BaseTransform):
             video_size = tuple(reader.original_size)
             reader.close()
             del reader
-        imgs = frames[inverse]
-        results['imgs'] = list(imgs)
-        results['original_shape'] = imgs.shape[1:3]
-        results['img_shape'] = imgs.shape[1:3]
+        results['imgs'] = share_frames(frames, inverse)
+        results['original_shape'] = frames.shape[1:3]
+        results['img_shape'] = frames.shape[1:3]
         results['num_decoded_frames'] = len(unique)
         results['video_size'] = video_size if video_size[0] else \
-            tuple(imgs.shape[1:3])
+            tuple(frames.shape[1:3])
         return results
 
     def __repr__(self) -> str:

@@ -50,7 +50,8 @@ class PerViewTransform(BaseTransform):
     def transform(self, results: Dict) -> Optional[Dict]:
         imgs = results['imgs']
         frames, base, num_clips, clip_len = split_clip_frames(
-            results, 'PerViewTransform')
+            results, 'PerViewTransform',
+            any(v.private_frames for v in self.views if v is not None))
         if num_clips != len(self.views):
             raise ValueError(f'PerViewTransform: {len(self.views)} view '
                              f'pipelines for num_clips={num_clips}')

@@ -87,7 +87,9 @@ class DecordSource(VideoSource):
 
     def _rgb(self, frame) -> np.ndarray:
         if not self._resize_after:
-            return np.asarray(frame)
+            # a copy: a view would keep its whole RANGE_CHUNK-frame batch
+            # alive (issue 16 item 3: 553 -> ~200 MB for a 768x576 sample)
+            return np.array(frame)
         height, width = self.output_size()
         return cv2.resize(frame, (width, height),
                           interpolation=cv2.INTER_AREA)
