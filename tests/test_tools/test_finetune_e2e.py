@@ -7,6 +7,7 @@ for one epoch from it (load_from) -> tools/test.py tests the result with
 a hand computation: the mean over the 6 views of the softmax of each view's
 logits.
 """
+import os
 import os.path as osp
 import pickle
 import subprocess
@@ -42,7 +43,7 @@ MULTI_VIEW = [
 def run(args):
     out = subprocess.run([sys.executable, *args],
                          cwd=REPO,
-                         env=dict(__import__('os').environ, PYTHONPATH=REPO,
+                         env=dict(os.environ, PYTHONPATH=REPO,
                                   OMP_NUM_THREADS='1'),
                          capture_output=True,
                          text=True,
