@@ -53,7 +53,8 @@ def _drop_self(indices: Tensor, sims: Tensor, k: int):
         the query itself (if it is absent, e.g. behind duplicates of itself,
         the least similar neighbour is dropped instead).
     """
-    keep = indices != torch.arange(len(indices))[:, None]
+    keep = indices != torch.arange(
+        len(indices), device=indices.device)[:, None]
     keep[keep.all(dim=1), -1] = False
     return indices[keep].view(-1, k), sims[keep].view(-1, k)
 
@@ -131,7 +132,8 @@ def knn_classify(train_feats: Tensor,
     else:
         weights = torch.ones_like(sims)
     scores = weights.new_zeros((indices.shape[0], num_classes))
-    return scores.scatter_add_(1, train_labels[indices], weights)
+    return scores.scatter_add_(
+        1, train_labels.to(indices.device)[indices], weights)
 
 
 def knn_accuracy(train_feats: Tensor,
@@ -167,7 +169,7 @@ def knn_accuracy(train_feats: Tensor,
     # scikit-learn's argmax of predict_proba)
     ranked = scores.sort(dim=1, descending=True, stable=True).indices
     ranked = ranked[:, :min(5, num_classes)]
-    hit = ranked == test_labels[:, None]
+    hit = ranked == test_labels.to(ranked.device)[:, None]
     n = float(len(test_labels))
     return dict(
         top1=100.0 * float(hit[:, 0].sum()) / n,
