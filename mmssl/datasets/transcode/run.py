@@ -76,7 +76,8 @@ def transcode_dataset(src_root: str, dst_root: str, rels: List[str],
                          encoder)
     run = dict(done=[], skipped=skipped, failed=[])
     bar = _progress_bar(len(jobs), progress)
-    pool = mp.get_context('spawn').Pool(workers) if workers > 1 else None
+    pool = (mp.get_context('spawn').Pool(min(workers, len(jobs)))
+            if workers > 1 and len(jobs) > 1 else None)
     try:
         records = (pool.imap_unordered(run_job, jobs) if pool else
                    map(run_job, jobs))
