@@ -23,7 +23,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from .retrieval import _as_features
+from .feature_checks import as_features
 
 __all__ = ['embedding_stats', 'effective_rank']
 
@@ -62,7 +62,7 @@ def embedding_stats(feats: Tensor) -> Dict[str, float]:
     Raises:
         ValueError: On malformed, empty or non-finite input.
     """
-    feats = _as_features('feats', feats)
+    feats = as_features('feats', feats)
     normed = F.normalize(feats.double(), dim=1)
     std = normed.std(dim=0, unbiased=False)
     return dict(

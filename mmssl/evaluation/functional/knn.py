@@ -19,7 +19,8 @@ from typing import Dict, Optional
 import torch
 from torch import Tensor
 
-from .retrieval import _as_features, _as_labels, topk_neighbours
+from .feature_checks import as_features, as_labels
+from .retrieval import topk_neighbours
 
 __all__ = ['knn_classify', 'knn_accuracy']
 
@@ -109,13 +110,13 @@ def knn_classify(train_feats: Tensor,
                          f'{num_classes!r}')
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ValueError(f'k must be a positive int, got {k!r}')
-    train_feats = _as_features('train_feats', train_feats)
+    train_feats = as_features('train_feats', train_feats)
     train_labels = _check_labels(
-        _as_labels('train_labels', train_labels, train_feats.shape[0],
+        as_labels('train_labels', train_labels, train_feats.shape[0],
                    'train_feats'), num_classes, 'train_labels')
     if leave_one_out:
         if test_feats is not train_feats and not torch.equal(
-                _as_features('test_feats', test_feats), train_feats):
+                as_features('test_feats', test_feats), train_feats):
             raise ValueError('leave_one_out=True needs test_feats to be '
                              'train_feats (the same rows)')
         if train_feats.shape[0] < 2:
@@ -163,7 +164,7 @@ def knn_accuracy(train_feats: Tensor,
     scores = knn_classify(train_feats, train_labels, test_feats,
                           num_classes, k, temperature, batch_size, **kwargs)
     test_labels = _check_labels(
-        _as_labels('test_labels', test_labels, scores.shape[0],
+        as_labels('test_labels', test_labels, scores.shape[0],
                    'test_feats'), num_classes, 'test_labels')
     # stable: among equal scores the lower class index ranks first (as
     # scikit-learn's argmax of predict_proba)
