@@ -137,3 +137,30 @@ def test_tool_with_list_writes_report(src_root, tmp_path, capsys):
     assert report['decode']['files'][0]['rel'] == 'class_a/long_gop.mp4'
     assert report['decode']['median_ratio'] > 0
     assert 'median time ratio' in capsys.readouterr().out
+
+
+def test_ext_changes_container_and_rewrites_list_in_parallel(src_root,
+                                                             tmp_path):
+    ann = tmp_path / 'list.txt'
+    ann.write_text('class_a/long_gop.mp4 0\n"bframes.avi" 1\n')
+    dst = tmp_path / 'dst'
+    status = tool.main([src_root, str(dst), '--list', str(ann), '--ext',
+                        '.mkv', '--short-side', '32', '--keyint', '8',
+                        '--preset', 'ultrafast', '--workers', '2',
+                        '--speed-samples', '2', '--speed-repeat', '1',
+                        '--no-progress'])
+    assert status == 0
+    assert (dst / 'list.txt').read_text() == \
+        'class_a/long_gop.mkv 0\n"bframes.mkv" 1\n'
+    frames = decode_all(str(dst / 'bframes.mkv'))
+    assert [read_frame_code(f) for f in frames] == list(range(NUM_FRAMES))
+    report = json.loads((dst / 'transcode_report.json').read_text())
+    assert sorted(r['rel'] for r in report['decode']['files']) == [
+        'bframes.avi', 'class_a/long_gop.mp4']
+    assert all('ratio' in r for r in report['decode']['files'])
+
+
+def test_two_inputs_onto_one_output_are_refused():
+    with pytest.raises(ValueError, match='a.avi and a.mp4'):
+        transcode.run.plan('src', 'dst', ['a.avi', 'a.mp4'], {},
+                           dict(videos={}), 'pyav', ext='.mp4')

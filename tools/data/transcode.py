@@ -3,10 +3,12 @@
 Every video under SRC_ROOT (or those of ``--list``) is decoded, scaled to
 ``--short-side`` (never upscaled) and encoded with ``--keyint`` as maximal
 key-frame interval into DST_ROOT under the same relative path, so the
-annotation lists stay valid. Parallel (``--workers``), resumable (complete
-outputs are skipped; see DST_ROOT/transcode_manifest.json), checked (an
-output whose frame count differs from the input's sequential frame count is
-not kept and is reported). Ends with a report of the size change and the
+annotation lists stay valid (``--ext .mp4`` changes the container, and
+then writes a copy of ``--list`` with the new paths into DST_ROOT).
+Parallel (``--workers``), resumable (complete outputs are skipped; see
+DST_ROOT/transcode_manifest.json), checked (an output whose frame count
+differs from the input's sequential frame count is not kept and is
+reported). Ends with a report of the size change and the
 decode-speed change (JSON: ``--report``, default
 DST_ROOT/transcode_report.json). Needs PyAV (``pip install av``) or an
 ``ffmpeg`` binary. See docs/performance.md.
@@ -24,7 +26,8 @@ import sys
 
 from mmssl.datasets.transcode import (build_report, decode_speed,
                                       encoder_available, format_report,
-                                      list_videos, transcode_dataset,
+                                      list_videos, rewrite_list,
+                                      transcode_dataset,
                                       transcode_settings)
 from mmssl.utils import quiet_ffmpeg
 
@@ -43,6 +46,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--codec', default='libx264')
     parser.add_argument('--crf', type=int, default=23)
     parser.add_argument('--preset', default='medium')
+    parser.add_argument('--ext', default=None,
+                        help='output extension, e.g. .mp4 (default: keep '
+                        "each input's); with --list, the list is copied to "
+                        'DST_ROOT with the new extensions')
     parser.add_argument('--workers', type=int, default=1)
     parser.add_argument('--speed-samples', type=int, default=8,
                         help='videos timed for the decode-speed report')
@@ -66,7 +73,12 @@ def main(argv=None) -> int:
     print(f'{len(rels)} videos, encoder {encoder}, settings {settings}')
     manifest = transcode_dataset(args.src_root, args.dst_root, rels,
                                  settings, encoder, args.workers,
-                                 progress=not args.no_progress)
+                                 progress=not args.no_progress,
+                                 ext=args.ext)
+    if args.ext is not None and args.list is not None:
+        new_list = osp.join(args.dst_root, osp.basename(args.list))
+        rewrite_list(args.list, new_list, args.ext, args.delimiter)
+        print(f'annotation list with {args.ext} paths: {new_list}')
     speed = decode_speed(args.src_root, args.dst_root,
                          list(manifest['videos'].values()),
                          args.speed_samples, args.speed_repeat)

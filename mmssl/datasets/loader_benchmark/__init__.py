@@ -10,6 +10,6 @@ from .timed_compose import (STAGES, TIMING_KEY, TimedCompose,
 
 __all__ = [
     'cpu_time_source', 'process_cpu_seconds', 'format_summary', 'summarise',
-    'ProbeVideoSize', 'SyntheticDecode', 'STAGES', 'TIMING_KEY', 'TimedCompose',
-    'instrument_dataset', 'transform_stages', 'unbatch_timing'
+    'ProbeVideoSize', 'SyntheticDecode', 'STAGES', 'TIMING_KEY',
+    'TimedCompose', 'instrument_dataset', 'transform_stages', 'unbatch_timing'
 ]

@@ -86,7 +86,8 @@ class TimedCompose(Compose):
 def instrument_dataset(dataset, no_decode: bool = False) -> int:
     """Swap every pipeline inside ``dataset`` (wrappers included) for a
     :class:`TimedCompose`; with ``no_decode`` the decode transform becomes
-    :class:`ProbeVideoSize` + :class:`SyntheticDecode`. Returns the number of pipelines swapped."""
+    :class:`ProbeVideoSize` + :class:`SyntheticDecode`. Returns the number
+    of pipelines swapped."""
     count = 0
     pipeline = getattr(dataset, 'pipeline', None)
     if isinstance(pipeline, Compose):

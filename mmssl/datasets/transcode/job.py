@@ -46,22 +46,43 @@ def list_videos(src_root: str, ann_file: Optional[str] = None,
     return sorted(rels)
 
 
+def output_rel(rel: str, ext: Optional[str] = None) -> str:
+    """Output path of input ``rel``: the same, or with extension ``ext``."""
+    return rel if ext is None else osp.splitext(rel)[0] + ext
+
+
+def rewrite_list(ann_file: str, out_file: str, ext: str,
+                 delimiter: str = ' ') -> int:
+    """Copy an annotation list with each path's extension set to ``ext``
+    (labels and quoting kept, blank lines dropped). Returns the lines."""
+    lines = []
+    for lineno, text in read_annotation_lines(ann_file):
+        path = split_fields(text, delimiter, f'{ann_file}:{lineno}')[0]
+        lines.append(text.replace(path, output_rel(path, ext), 1))
+    os.makedirs(osp.dirname(osp.abspath(out_file)), exist_ok=True)
+    with open(out_file, 'w', encoding='utf-8') as f:
+        f.writelines(line + '\n' for line in lines)
+    return len(lines)
+
+
 def run_job(job: Dict) -> Dict:
     """Transcode ``job['src']`` to ``job['dst']``; never raises.
 
     Args:
-        job (dict): ``rel``, ``src``, ``dst``, ``settings``, ``encoder``.
+        job (dict): ``rel``, ``dst_rel``, ``src``, ``dst``, ``settings``,
+            ``encoder``.
 
     Returns:
-        dict: the manifest record: ``rel``, ``status`` (``'done'``,
-        ``'failed'`` or ``'frame_count_mismatch'``), ``src_frames``,
-        ``dst_frames``, ``src_bytes``, ``dst_bytes``, ``size`` ([H, W]),
-        ``seconds``, ``settings``, ``error`` (message or None). Only
-        ``'done'`` leaves an output file.
+        dict: the manifest record: ``rel``, ``dst_rel``, ``status``
+        (``'done'``, ``'failed'`` or ``'frame_count_mismatch'``),
+        ``src_frames``, ``dst_frames``, ``src_bytes``, ``dst_bytes``,
+        ``size`` ([H, W]), ``seconds``, ``settings``, ``error`` (message or
+        None). Only ``'done'`` leaves an output file.
     """
-    record = dict(rel=job['rel'], status='failed', src_frames=None,
-                  dst_frames=None, src_bytes=None, dst_bytes=None, size=None,
-                  seconds=None, settings=job['settings'], error=None)
+    record = dict(rel=job['rel'], dst_rel=job['dst_rel'], status='failed',
+                  src_frames=None, dst_frames=None, src_bytes=None,
+                  dst_bytes=None, size=None, seconds=None,
+                  settings=job['settings'], error=None)
     tmp = temp_path(job['dst'])
     start = time.perf_counter()
     try:

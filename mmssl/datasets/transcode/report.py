@@ -55,7 +55,7 @@ def decode_speed(src_root: str, dst_root: str, records: List[Dict],
     rows = []
     for record in sample:
         paths = (osp.join(src_root, record['rel']),
-                 osp.join(dst_root, record['rel']))
+                 osp.join(dst_root, record.get('dst_rel', record['rel'])))
         indices = index_sets(record['src_frames'], num_sets=2)[1]
         row = dict(rel=record['rel'])
         for backend in (defaults['backend'], 'pyav'):

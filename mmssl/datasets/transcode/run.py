@@ -12,7 +12,7 @@ import os.path as osp
 from typing import Dict, List, Optional
 
 from mmssl.utils.atomic_file_backend import atomic_write
-from .job import run_job
+from .job import output_rel, run_job
 
 MANIFEST_NAME = 'transcode_manifest.json'
 SAVE_EVERY = 20  # records between manifest saves
@@ -38,23 +38,30 @@ def save_manifest(dst_root: str, manifest: Dict) -> None:
 
 
 def plan(src_root: str, dst_root: str, rels: List[str], settings: Dict,
-         manifest: Dict, encoder: str):
+         manifest: Dict, encoder: str, ext: Optional[str] = None):
     """Split ``rels`` into jobs to run and relative paths to skip."""
-    jobs, skipped = [], []
+    jobs, skipped, outputs = [], [], {}
     for rel in rels:
-        dst = osp.join(dst_root, rel)
+        dst_rel = output_rel(rel, ext)
+        if dst_rel in outputs:
+            raise ValueError(f'{outputs[dst_rel]} and {rel} would both be '
+                             f'written to {dst_rel}')
+        outputs[dst_rel] = rel
+        dst = osp.join(dst_root, dst_rel)
         old = manifest['videos'].get(rel)
         if osp.exists(dst) and (old is None or old['settings'] == settings):
             skipped.append(rel)
         else:
-            jobs.append(dict(rel=rel, src=osp.join(src_root, rel), dst=dst,
+            jobs.append(dict(rel=rel, dst_rel=dst_rel,
+                             src=osp.join(src_root, rel), dst=dst,
                              settings=settings, encoder=encoder))
     return jobs, skipped
 
 
 def transcode_dataset(src_root: str, dst_root: str, rels: List[str],
                       settings: Dict, encoder: str, workers: int = 1,
-                      progress: bool = True) -> Dict:
+                      progress: bool = True,
+                      ext: Optional[str] = None) -> Dict:
     """Transcode ``rels`` (relative to ``src_root``) into ``dst_root``.
 
     Args:
@@ -65,6 +72,8 @@ def transcode_dataset(src_root: str, dst_root: str, rels: List[str],
         encoder (str): ``'pyav'`` or ``'ffmpeg'``.
         workers (int): Processes (1: in this process).
         progress (bool): Show a progress bar (tqdm).
+        ext (str, optional): Output extension (e.g. ``'.mp4'``; picks the
+            container). None: keep each input's extension.
 
     Returns:
         dict: the manifest after the run plus ``run`` = {``done``,
@@ -73,7 +82,7 @@ def transcode_dataset(src_root: str, dst_root: str, rels: List[str],
     manifest = load_manifest(dst_root)
     manifest['settings'] = settings
     jobs, skipped = plan(src_root, dst_root, rels, settings, manifest,
-                         encoder)
+                         encoder, ext)
     run = dict(done=[], skipped=skipped, failed=[])
     bar = _progress_bar(len(jobs), progress)
     pool = (mp.get_context('spawn').Pool(min(workers, len(jobs)))
