@@ -164,3 +164,30 @@ def test_two_inputs_onto_one_output_are_refused():
     with pytest.raises(ValueError, match='a.avi and a.mp4'):
         transcode.run.plan('src', 'dst', ['a.avi', 'a.mp4'], {},
                            dict(videos={}), 'pyav', ext='.mp4')
+
+
+def test_ffmpeg_binary_command_and_failure(monkeypatch, tmp_path):
+    """The binary path (no ffmpeg on the test machine): the command keeps
+    every frame, scales the short side without upscaling, sets the GOP;
+    a failing ffmpeg becomes an error message, not a crash."""
+    calls = []
+
+    class Done:
+        returncode, stderr = 1, 'Invalid data found when processing input'
+
+    monkeypatch.setattr(encode.subprocess, 'run',
+                        lambda cmd, **kw: calls.append(cmd) or Done())
+    settings = transcode.transcode_settings(128, 16, preset='fast')
+    (tmp_path / 'x.mp4').write_bytes(b'x')
+    record = transcode.run_job(dict(
+        rel='x.mp4', dst_rel='x.mp4', src=str(tmp_path / 'x.mp4'),
+        dst=str(tmp_path / 'out' / 'x.mp4'), settings=settings,
+        encoder='ffmpeg'))
+    cmd = calls[0]
+    assert cmd[cmd.index('-fps_mode') + 1] == 'passthrough'
+    assert cmd[cmd.index('-g') + 1] == '16'
+    assert cmd[cmd.index('-crf') + 1] == '23'
+    assert cmd[cmd.index('-preset') + 1] == 'fast'
+    assert 'min(128,iw)' in cmd[cmd.index('-vf') + 1]
+    assert record['status'] == 'failed'
+    assert 'ffmpeg failed (1)' in record['error']
