@@ -3,15 +3,18 @@
 Runs the STCLR UCF101 training pipeline (``SparseLocalSampleClips``: 10
 16-frame clips, 5 clips + their augmented twins; decode once; Resize to
 171x128; per-clip TCLR augmentation to 112x112; FormatShape) on real
-videos in two modes, each in a fresh subprocess per (video, mode):
+videos in up to three modes, each in a fresh subprocess per (video, mode):
 
+- ``before``: ``copying`` with decord's sequential read keeping each
+  needed frame as a view of its 16-frame ``get_batch`` result (as before
+  the fix, which held whole batches alive until the stack);
 - ``copying``: the pipeline before issue 16 item 3: after decoding, every
   index gets its own copy of its frame (``frames[inverse]``), MMAction2's
   ``Resize``/``Flip`` (one resize per index);
 - ``shared``: today's pipeline: repeated indices share one read-only array,
   resized once, copied only before an in-place write.
 
-Both modes draw the same clips and augmentations (same seeds; the outputs
+All modes draw the same clips and augmentations (same seeds; the outputs
 are bit-identical, see tests/test_datasets/test_transforms/
 test_shared_frames.py). Reported per mode: median seconds per sample over
 ``--repeat`` samples and of the steps after the decode step (gather copy,
@@ -38,7 +41,7 @@ import tracemalloc
 
 import numpy as np
 
-MODES = ('copying', 'shared')
+MODES = ('before', 'copying', 'shared')
 AUG_FILE = osp.join(osp.dirname(__file__), '..', '..', 'configs', '_base_',
                     'datasets', 'tclr_clip_augment.py')
 
@@ -57,7 +60,10 @@ def build_pipeline(mode: str, access: str = 'sequential'):
     import mmssl.datasets  # noqa: F401  (registers the transforms)
     from mmssl.registry import TRANSFORMS
     DefaultScope.get_instance('benchmark_shared_frames', scope_name='mmssl')
-    prefix = 'mmaction.' if mode == 'copying' else ''
+    if mode == 'before':
+        from mmssl.datasets.transforms.decode_backends import DecordSource
+        DecordSource._rgb = lambda self, frame: np.asarray(frame)
+    prefix = '' if mode == 'shared' else 'mmaction.'
     aug = Config.fromfile(AUG_FILE).tclr_clip_aug_112
     for t in aug:
         if t['type'] in ('Resize', 'Flip'):
@@ -69,7 +75,7 @@ def build_pipeline(mode: str, access: str = 'sequential'):
         dict(type='DecordDecodeUnion', access=access),
     ]
     steps = [TRANSFORMS.build(s) for s in steps]
-    if mode == 'copying':
+    if mode != 'shared':
         steps.append(_copy_per_index)
     steps += [TRANSFORMS.build(s) for s in (
         dict(type=prefix + 'Resize', scale=(171, 128), keep_ratio=False),
@@ -122,6 +128,7 @@ def main() -> None:
     parser.add_argument('--access', default='sequential',
                         help="DecordDecodeUnion access ('random': decord "
                         'get_batch, cheaper to decode, less accurate)')
+    parser.add_argument('--modes', nargs='+', choices=MODES, default=MODES)
     parser.add_argument('--worker', choices=MODES, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -132,7 +139,7 @@ def main() -> None:
           'decode step), peak RSS growth, tracemalloc peak')
     for path in args.videos:
         digests = set()
-        for mode in MODES:  # interleaved, a fresh process each
+        for mode in args.modes:  # interleaved, a fresh process each
             line = subprocess.run(
                 [sys.executable, __file__, path, '--worker', mode,
                  '--repeat', str(args.repeat), '--access', args.access],
