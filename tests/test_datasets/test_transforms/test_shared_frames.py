@@ -177,3 +177,33 @@ def test_shared_pipeline_is_bit_identical_to_copying_one(
             twins_differ += not np.array_equal(new['imgs'][k],
                                                new['imgs'][k + 4])
     assert twins_differ > 0
+
+
+def test_decord_sequential_keeps_no_view_of_its_batch(index_videos):
+    """A kept frame must not hold its whole 16-frame get_batch array alive
+    (the decode step peaked at 553 MB for a 768x576 sample)."""
+    from mmssl.datasets.transforms.decode_backends import open_video
+    source = open_video(index_videos['long'], 'decord')
+    batch = source.reader.get_batch(list(range(4))).asnumpy()
+    kept = source._rgb(batch[1])
+    assert np.array_equal(kept, batch[1])
+    assert not np.shares_memory(kept, batch)
+    source.close()
+
+
+@pytest.mark.parametrize('wrapper', ['groups', 'views'])
+def test_group_and_view_wrappers_flip_shared_frames_once(wrapper):
+    """Two clips made of the same read-only frame, both flipped (in place
+    before any resize): each must be flipped exactly once."""
+    from mmssl.datasets.transforms import (ClipGroupsTransform,
+                                           PerViewTransform)
+    frame = np.arange(4 * 6 * 3, dtype=np.uint8).reshape(4, 6, 3)
+    frame.flags.writeable = False
+    flip = dict(type='mmaction.Flip', flip_ratio=1.0)
+    t = (ClipGroupsTransform([flip], groups=((0, ), (1, ))) if wrapper ==
+         'groups' else PerViewTransform([[flip], [flip]]))
+    out = t(dict(imgs=[frame] * 4, num_clips=2, clip_len=2,
+                 modality='RGB', img_shape=(4, 6)))
+    for f in out['imgs']:
+        np.testing.assert_array_equal(f, frame[:, ::-1])
+    assert [p['flip'] for p in out['clip_params']] == [True, True]
