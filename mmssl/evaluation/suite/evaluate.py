@@ -163,8 +163,11 @@ def evaluate_checkpoint(config: str,
     if 'finetune' in protocols:
         finetune_config = finetune_config or finetune_config_for(
             cfg, dataset, split, osp.join(REPO, 'configs/benchmarks/finetune'))
+        relative = osp.relpath(finetune_config, REPO)
         settings['finetune'] = dict(
-            config=finetune_config, cfg_options=finetune_cfg_options or [])
+            config=finetune_config
+            if relative.startswith('..') else relative,
+            cfg_options=finetune_cfg_options or [])
     cfg = apply_overrides(cfg, cfg_options, data_root)
     metric = _retrieval_metric(cfg)
     log(f'[evaluate] {osp.basename(config)} on {dataset} split {split}, '
