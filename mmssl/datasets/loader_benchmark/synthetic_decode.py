@@ -13,6 +13,7 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from ..transforms.decode_backends.base import scaled_size
+from ..transforms.shared_frames import share_frames
 
 
 class SyntheticDecode(BaseTransform):
@@ -40,8 +41,8 @@ class SyntheticDecode(BaseTransform):
         values = (unique * 7 % 256).astype(np.uint8)  # differ by frame
         frames = np.broadcast_to(values[:, None, None, None],
                                  (len(unique), height, width, 3))
-        imgs = frames[inverse]  # a copy, as the decode step makes one
-        results['imgs'] = list(imgs)
+        # shared like the decode step's frames (shared_frames.py)
+        results['imgs'] = share_frames(np.ascontiguousarray(frames), inverse)
         results['original_shape'] = (height, width)
         results['img_shape'] = (height, width)
         results['num_decoded_frames'] = len(unique)
