@@ -16,18 +16,16 @@ similarity, votes weighted by ``exp(sim / T)``, Wu et al. 2018). Defaults
 """
 import argparse
 import itertools
-import json
-import os
-import os.path as osp
 import sys
 import time
 
-import torch
 from tqdm import tqdm
 
-from mmssl.evaluation.feature_cache import (FeatureCacheMismatch,
-                                            load_feature_cache)
+from mmssl.evaluation.feature_cache import FeatureCacheMismatch
+from mmssl.evaluation.feature_cache_cli import (add_cache_arguments,
+                                                load_train_val)
 from mmssl.evaluation.functional.knn import WEIGHTINGS, knn_accuracy
+from mmssl.utils.json_report import emit_json_report
 
 # what the report copies from the cache's meta.json
 META_KEYS = ('config', 'config_sha256', 'checkpoint', 'checkpoint_sha256',
@@ -37,7 +35,7 @@ META_KEYS = ('config', 'config_sha256', 'checkpoint', 'checkpoint_sha256',
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Weighted k-NN on a feature cache (JSON report)')
-    parser.add_argument('cache', help='directory of extract_features.py')
+    add_cache_arguments(parser)
     parser.add_argument('--out', help='JSON report path')
     parser.add_argument(
         '--k', type=int, nargs='+', default=[200],
@@ -49,28 +47,14 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="'exp' (InstDisc) or 'uniform' (majority vote)")
     parser.add_argument('--batch-size', type=int, default=1024,
                         help='chunk size of the neighbour search')
-    parser.add_argument(
-        '--num-classes', type=int,
-        help='number of classes (default: largest label + 1)')
-    parser.add_argument('--train-split', default='train')
-    parser.add_argument('--val-split', default='val')
-    parser.add_argument(
-        '--expect-config', help='config the cache must come from')
-    parser.add_argument(
-        '--expect-checkpoint',
-        help='checkpoint (or "none") the cache must come from')
     return parser.parse_args(argv)
 
 
 def main(argv=None) -> dict:
     """Run the k-NN grid; print and optionally write the report."""
     args = parse_args(argv)
-    train_feats, train_labels, meta = load_feature_cache(
-        args.cache, args.train_split, args.expect_config,
-        args.expect_checkpoint)
-    val_feats, val_labels, _ = load_feature_cache(args.cache, args.val_split)
-    num_classes = args.num_classes or int(
-        torch.cat([train_labels, val_labels]).max()) + 1
+    (train_feats, train_labels, val_feats, val_labels, num_classes,
+     meta) = load_train_val(args)
     grid = list(itertools.product(args.k, args.temperature))
     results = []
     for k, temperature in tqdm(grid, desc='k-NN', disable=len(grid) < 2):
@@ -91,12 +75,7 @@ def main(argv=None) -> dict:
         top1=results[0]['top1'],
         top5=results[0]['top5'],
         results=results)
-    print(json.dumps(report, indent=2))
-    if args.out:
-        os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
-        with open(args.out, 'w') as f:
-            json.dump(report, f, indent=2)
-        print(f'report written to {args.out}')
+    emit_json_report(report, args.out)
     return report
 
 

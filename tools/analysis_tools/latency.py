@@ -33,8 +33,6 @@ Examples::
         --batch-size 8 --clip-len 16 --crop-size 112
 """
 import argparse
-import json
-import os
 import os.path as osp
 import platform
 import sys
@@ -54,6 +52,7 @@ from mmssl.utils import register_all_modules
 from mmssl.utils.checkpoint_loading import (CheckpointMismatchError,
                                             prepare_evaluated_model)
 from mmssl.utils.checkpoint_reading import CheckpointReadError
+from mmssl.utils.json_report import emit_json_report
 
 _CROPS = ('CenterCrop', 'ThreeCrop', 'TenCrop', 'RandomCrop',
           'MultiScaleCrop')
@@ -285,12 +284,7 @@ def main() -> None:
         crop, args.iters, args.warmup, args.device, args.threads, args.seed)
     report = dict(config=args.config,
                   checkpoint=args.checkpoint or 'random init', **report)
-    print(json.dumps(report, indent=2))
-    if args.out:
-        os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
-        with open(args.out, 'w') as f:
-            json.dump(report, f, indent=2)
-        print(f'report written to {args.out}')
+    emit_json_report(report, args.out)
 
 
 if __name__ == '__main__':

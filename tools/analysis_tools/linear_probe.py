@@ -14,9 +14,6 @@ Trains :func:`mmssl.evaluation.functional.train_linear_probe` on the
 (docs/protocols/linear_probe.md: recipe, defaults and their sources).
 """
 import argparse
-import json
-import os
-import os.path as osp
 import sys
 
 import torch
@@ -25,6 +22,7 @@ from mmssl.evaluation.feature_cache import FeatureCacheMismatch
 from mmssl.evaluation.feature_cache_cli import (add_cache_arguments,
                                                 load_train_val)
 from mmssl.evaluation.functional.linear_probe import train_linear_probe
+from mmssl.utils.json_report import emit_json_report
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -72,12 +70,7 @@ def main(argv=None) -> dict:
         num_classes=num_classes,
         torch_threads=torch.get_num_threads(),
         **result)
-    print(json.dumps(report, indent=2))
-    if args.out:
-        os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
-        with open(args.out, 'w') as f:
-            json.dump(report, f, indent=2)
-        print(f'report written to {args.out}')
+    emit_json_report(report, args.out)
     return report
 
 

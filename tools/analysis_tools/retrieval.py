@@ -27,8 +27,6 @@ and query (``'test'``) videos and the clips sampled per video; its
 report has the recall of every query class (``per_class``).
 """
 import argparse
-import json
-import os
 import os.path as osp
 import sys
 import time
@@ -53,6 +51,7 @@ from mmssl.utils.checkpoint_loading import (CheckpointMismatchError,
 from mmssl.utils.checkpoint_reading import CheckpointReadError
 from mmssl.utils.config_overrides import apply_overrides
 from mmssl.utils.config_validation import ConfigError
+from mmssl.utils.json_report import emit_json_report
 
 #: The tool's cut-offs: the usual 1-20 plus 50, which several papers add.
 DEFAULT_KS = (1, 5, 10, 20, 50)
@@ -229,12 +228,7 @@ def main() -> None:
         data_config=args.data_config,
         seed=args.seed,
         **report)
-    print(json.dumps(report, indent=2))
-    if args.out:
-        os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
-        with open(args.out, 'w') as f:
-            json.dump(report, f, indent=2)
-        print(f'report written to {args.out}')
+    emit_json_report(report, args.out)
 
 
 if __name__ == '__main__':
