@@ -109,6 +109,14 @@ def test_unavailable_protocol_is_refused_before_any_work(
             'retrieval',
             str(tmp_path / 'eval'),
             options=dict(linear=dict(epochs=3)))
+    with pytest.raises(EvaluationError, match='--finetune-cfg-options'):
+        evaluate_checkpoint(
+            osp.join(REPO, VCOP),
+            'none',
+            'finetune',
+            str(tmp_path / 'eval'),
+            options=dict(finetune=dict(lr=3)))
+    assert not (tmp_path / 'eval').exists()
 
 
 def test_table_is_in_percent_whatever_each_protocol_reports():

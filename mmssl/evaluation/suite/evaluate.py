@@ -35,7 +35,7 @@ from .cached_protocols import (cached_knn, cached_linear_probe,
                                cached_retrieval)
 from .defaults import (EvaluationError, evaluation_dataset,
                        finetune_config_for, protocol_settings)
-from .finetune import run_finetune
+from .finetune import check_backbone_fits, run_finetune
 from .report import table_rows, write_report
 
 __all__ = ['PROTOCOLS', 'parse_protocols', 'evaluate_checkpoint']
@@ -101,6 +101,31 @@ def _retrieval_metric(cfg: Config) -> dict:
                  if e.get('type') == 'RetrievalMetric'), {})
 
 
+def _cached_features(cfg: Config, checkpoint: Optional[str], cache_dir: str,
+                     feature: str, seed: int) -> tuple:
+    """Extract the train and val features once, then read them back
+    (checked against this config and checkpoint).
+
+    Returns:
+        tuple: ``(train_feats (N, D), train_labels (N,), val_feats (M, D),
+        val_labels (M,))``.
+    """
+    from mmssl.evaluation.feature_cache import (extract_features,
+                                                load_feature_cache)
+    extract_features(
+        cfg,
+        checkpoint,
+        cache_dir,
+        splits=('train', 'val'),
+        feature=feature,
+        seed=seed)
+    expect = dict(expect_config=cfg, expect_checkpoint=checkpoint or 'none')
+    train_feats, train_labels, _ = load_feature_cache(cache_dir, 'train',
+                                                      **expect)
+    val_feats, val_labels, _ = load_feature_cache(cache_dir, 'val', **expect)
+    return train_feats, train_labels, val_feats, val_labels
+
+
 def evaluate_checkpoint(config: str,
                         checkpoint: Optional[str],
                         protocols,
@@ -154,6 +179,10 @@ def evaluate_checkpoint(config: str,
     if unknown:
         raise EvaluationError(f'settings given for protocols not run: '
                               f'{unknown} (running {protocols})')
+    if 'finetune' in options:
+        raise EvaluationError(
+            'fine-tuning settings are config overrides: pass them as '
+            '--finetune-cfg-options key=value (not --options finetune.*)')
     settings = {}
     for protocol in protocols:  # every check before any work
         _check_available(protocol)
@@ -168,6 +197,8 @@ def evaluate_checkpoint(config: str,
             config=finetune_config
             if relative.startswith('..') else relative,
             cfg_options=finetune_cfg_options or [])
+        if checkpoint is not None:  # fail before hours of other protocols
+            check_backbone_fits(finetune_config, checkpoint)
     cfg = apply_overrides(cfg, cfg_options, data_root)
     metric = _retrieval_metric(cfg)
     log(f'[evaluate] {osp.basename(config)} on {dataset} split {split}, '
@@ -175,27 +206,13 @@ def evaluate_checkpoint(config: str,
         f'{", ".join(protocols)}')
     results = {}
     cached = [p for p in protocols if p in CACHED_PROTOCOLS]
+    cache_dir = osp.join(work_dir, 'features') if cached else None
     if cached:
-        from mmssl.evaluation.feature_cache import (extract_features,
-                                                    load_feature_cache)
-        cache_dir = osp.join(work_dir, 'features')
         log(f'[evaluate] features (once, for {", ".join(cached)}) -> '
             f'{cache_dir}')
-        extract_features(
-            cfg,
-            checkpoint,
-            cache_dir,
-            splits=('train', 'val'),
-            feature=metric.get('feature_key', 'feats'),
-            seed=seed)
-        expect = dict(
-            expect_config=cfg, expect_checkpoint=checkpoint or 'none')
-        train_feats, train_labels, _ = load_feature_cache(
-            cache_dir, 'train', **expect)
-        val_feats, val_labels, _ = load_feature_cache(cache_dir, 'val',
-                                                      **expect)
-        num_classes = _num_classes(dataset, train_labels, val_labels)
-        data = (train_feats, train_labels, val_feats, val_labels)
+        data = _cached_features(cfg, checkpoint, cache_dir,
+                                metric.get('feature_key', 'feats'), seed)
+        num_classes = _num_classes(dataset, data[1], data[3])
     for protocol in protocols:
         log(f'[evaluate] {protocol} ...')
         if protocol == 'retrieval':
@@ -220,6 +237,7 @@ def evaluate_checkpoint(config: str,
                 seed=seed,
                 data_root=data_root,
                 cfg_options=finetune_cfg_options,
+                check_backbone=False,  # checked above
                 log=log)
         shown = table_rows({protocol: results[protocol]})
         log(f'[evaluate] {protocol}: ' + ', '.join(
@@ -235,7 +253,7 @@ def evaluate_checkpoint(config: str,
         data_root=cfg.get('data_root'),
         protocols=protocols,
         settings=settings,
-        feature_cache=osp.join(work_dir, 'features') if cached else None,
+        feature_cache=cache_dir,
         results=results,
         table=table_rows(results),
         seconds=round(time.time() - start, 1))

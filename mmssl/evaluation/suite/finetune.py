@@ -104,6 +104,7 @@ def run_finetune(finetune_config: str,
                  seed: int = 0,
                  data_root: Optional[str] = None,
                  cfg_options: Optional[List[str]] = None,
+                 check_backbone: bool = True,
                  log: Callable[[str], None] = print) -> dict:
     """Fine-tune from ``checkpoint`` (``None``: from scratch) and test.
 
@@ -116,6 +117,8 @@ def run_finetune(finetune_config: str,
         data_root (str, optional): Passed as ``--data-root``.
         cfg_options (list[str], optional): ``key=value`` overrides for
             both runs (e.g. ``train_cfg.max_epochs=1``).
+        check_backbone (bool): Check first that the checkpoint's
+            ``backbone.`` weights fit (:func:`check_backbone_fits`).
         log (Callable): Progress messages.
 
     Returns:
@@ -125,7 +128,7 @@ def run_finetune(finetune_config: str,
         two ``commands`` and ``seconds``.
     """
     start = time.time()
-    if checkpoint is not None:
+    if checkpoint is not None and check_backbone:
         check_backbone_fits(finetune_config, checkpoint)
     common = ['--seed', str(seed)]
     if data_root:
