@@ -93,29 +93,23 @@ def test_finetune_config_fits_backbone_and_input_representation():
         finetune_config_for(config(VCOP), 'nosuchset', 1, FINETUNE_DIR)
 
 
-def test_unavailable_protocol_is_refused_before_any_work(
-        tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    'protocols, options, message',
+    [('retrieval,knn', None, "'knn' is not available"),
+     ('retrieval', dict(linear=dict(epochs=3)), 'settings given for'),
+     ('finetune', dict(finetune=dict(lr=3)), '--finetune-cfg-options')])
+def test_bad_requests_are_refused_before_any_work(tmp_path, monkeypatch,
+                                                  protocols, options,
+                                                  message):
     monkeypatch.setitem(suite_evaluate._REQUIRES, 'knn',
                         ('mmssl.evaluation.no_such_module', ))
-    with pytest.raises(EvaluationError, match="'knn' is not available"):
-        evaluate_checkpoint(
-            osp.join(REPO, VCOP), 'none', 'retrieval,knn',
-            str(tmp_path / 'eval'))
-    assert not (tmp_path / 'eval').exists()
-    with pytest.raises(EvaluationError, match="settings given for protocols"):
+    with pytest.raises(EvaluationError, match=message):
         evaluate_checkpoint(
             osp.join(REPO, VCOP),
             'none',
-            'retrieval',
+            protocols,
             str(tmp_path / 'eval'),
-            options=dict(linear=dict(epochs=3)))
-    with pytest.raises(EvaluationError, match='--finetune-cfg-options'):
-        evaluate_checkpoint(
-            osp.join(REPO, VCOP),
-            'none',
-            'finetune',
-            str(tmp_path / 'eval'),
-            options=dict(finetune=dict(lr=3)))
+            options=options)
     assert not (tmp_path / 'eval').exists()
 
 
