@@ -8,7 +8,8 @@
 #   data/kinetics400/videos_train/<class>/<youtube_id>_<start>_<end>.mp4
 #   data/kinetics400/kinetics400_train_list_videos.txt  ('<path> <label>')
 # kinetics400_train_50k_list_videos.txt is a 125-per-class subset of that list
-# (any class-balanced selection; the study does not publish its list).
+# (the study does not publish its list; tools/data/kinetics400/build_lists.py
+# --subsets 10k,30k,50k,100k draws seeded, nested, class-balanced ones).
 # Pretraining ignores the labels. The retrieval test loader (UCF101 split 1:
 # train videos as gallery, test videos as queries, study Sec. 5 "Clip
 # retrieval") is inherited from ucf101_split1.py.
