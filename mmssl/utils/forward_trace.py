@@ -54,7 +54,10 @@ class FirstForwardTrace:
         def hook(module, args, output):
             if self._stack and self._stack[-1][0] == name:
                 self._stack.pop()
-            if module is self._root:
+            # only a training forward ends the trace: an evaluation forward
+            # before training (e.g. RepresentationMonitorHook's step-0
+            # check) may not reach the heads that the loss uses
+            if module is self._root and module.training:
                 self.remove()
         return hook
 

@@ -167,3 +167,28 @@ def test_trace_is_removed_after_the_first_forward():
     with pytest.raises(RuntimeError) as info:
         model(torch.zeros(5, 3))
     assert trace.explain(info.value, {}) is None  # later errors untouched
+
+
+class BackboneOnlyInEval(Algorithm):
+    """Evaluation skips the head (as a monitor's feature extraction)."""
+
+    def forward(self, x):
+        feats = self.backbone(x)
+        return self.head(feats) if self.training else feats
+
+
+def test_trace_survives_an_evaluation_forward_before_training():
+    """RepresentationMonitorHook embeds videos before the first training
+    step; that eval forward never reaches the head and used to end the
+    trace, so the head's shape error came out unexplained."""
+    model_cfg = dict(type='Algorithm', head=dict(type='H', in_channels=6))
+    model = BackboneOnlyInEval(head_in=6)
+    trace = FirstForwardTrace(model)
+    model.eval()
+    model(torch.zeros(5, 3))
+    assert trace.active
+    model.train()
+    with pytest.raises(RuntimeError) as info:
+        model(torch.zeros(5, 3))
+    assert trace.explain(info.value, model_cfg).startswith(
+        'model.head.in_channels=6 does not fit its input')

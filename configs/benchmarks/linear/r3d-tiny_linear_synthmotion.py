@@ -88,12 +88,12 @@ optim_wrapper = dict(
     optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=0.0))
 param_scheduler = [
     dict(
+        # no end / T_max: the cosine follows train_cfg.max_epochs, also
+        # after --resume with more epochs (docs/reliability.md)
         type='CosineAnnealingLR',
-        T_max=max_epochs,
         eta_min=0.0,
         by_epoch=True,
-        begin=0,
-        end=max_epochs)
+        begin=0)
 ]
 default_hooks = dict(
     checkpoint=dict(interval=max_epochs, max_keep_ckpts=1),
