@@ -13,6 +13,7 @@ from mmengine.runner import Runner
 from mmssl.datasets.sample_seeding import (SAMPLE_STREAM, SampleSeedingMixin,
                                            SeededIndex, derive_seed)
 from mmssl.datasets.samplers import SampleSeededSampler
+from mmssl.utils.config_overrides import set_data_root
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 VCOP_TINY = osp.join(
@@ -97,8 +98,8 @@ def test_vcop_order_labels_are_drawn_anew_every_epoch(synthmotion, tmp_path):
     """Non-persistent workers: MMEngine re-seeded the worker identically
     each epoch, so the k-th sample of every epoch got the same label."""
     cfg = Config.fromfile(VCOP_TINY)
-    cfg.train_dataloader.dataset.ann_file = f'{synthmotion}/train_list.txt'
-    cfg.train_dataloader.dataset.data_prefix.video = synthmotion
+    # train loader and the config's representation monitor (test loader)
+    set_data_root(cfg, synthmotion, 'test_seeding')
     cfg.train_dataloader.num_workers = 1
     cfg.train_dataloader.persistent_workers = False
     cfg.train_cfg.max_epochs = 2

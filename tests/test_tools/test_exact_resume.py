@@ -10,6 +10,8 @@ import torch
 from mmengine.config import Config
 from mmengine.runner import Runner
 
+from mmssl.utils.config_overrides import set_data_root
+
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = dict(
     rspnet='configs/rspnet/rspnet_r3d-tiny_1xb16-8x32x32-speed1-2-40e_'
@@ -22,8 +24,9 @@ _names = itertools.count()
 def train(method, root, work_dir, persistent, load_from=None, checkpoint=None):
     """2 epochs x 4 iterations (16 videos, batch 4), one worker."""
     cfg = Config.fromfile(osp.join(REPO, CONFIGS[method]))
-    cfg.train_dataloader.dataset.ann_file = f'{root}/train_list.txt'
-    cfg.train_dataloader.dataset.data_prefix.video = root
+    # every dataset path (train loader and the VCOP config's representation
+    # monitor, which reads the test loader) moves to the test data
+    set_data_root(cfg, root, 'test_exact_resume')
     cfg.train_dataloader.batch_size = 4
     cfg.train_dataloader.num_workers = 1
     cfg.train_dataloader.persistent_workers = persistent
