@@ -66,11 +66,15 @@ from .layout import read_synthmotion_list, synthmotion_paths
 from .params import (DEFAULT_PARAMS, MOTION_TIMINGS, SYNTHMOTION_CLASSES,
                      SYNTHMOTION_VERSION)
 from .render import render_video
+from .variants import (SYNTHMOTION_VARIANTS, get_synthmotion_variant,
+                       register_synthmotion_variant)
 from .video_writer import VIDEO_EXT, VIDEO_FOURCC, write_video
 
 __all__ = [
     'SYNTHMOTION_CLASSES', 'SYNTHMOTION_VERSION', 'MOTION_TIMINGS',
     'DEFAULT_PARAMS', 'VIDEO_EXT', 'VIDEO_FOURCC', 'render_video',
     'write_video', 'generate_synthmotion', 'ensure_synthmotion',
-    'is_synthmotion_up_to_date', 'synthmotion_paths', 'read_synthmotion_list'
+    'is_synthmotion_up_to_date', 'synthmotion_paths', 'read_synthmotion_list',
+    'SYNTHMOTION_VARIANTS', 'get_synthmotion_variant',
+    'register_synthmotion_variant'
 ]
