@@ -14,20 +14,49 @@ def read_version() -> str:
     return namespace['__version__']
 
 
-# Pins verified on the project's machines (see docs/get_started.md):
-# torch must be exactly 2.13.0 (a looser spec pulls a multi-GB CUDA build),
-# mmaction2 1.2.0 from PyPI is broken (missing localizers/drn), and
-# mmaction2 1.1.0 needs mmcv < 2.1.0 (mmcv-lite: no compiled ops needed).
+# Ranges, not pins: mmssl installs into a user's existing MMAction2
+# environment (usually with a CUDA torch chosen for the cluster) and keeps
+# what is there when it fits. Lower bounds (docs/get_started.md#dependencies):
+# - torch >= 2.6: torch.load defaults to weights_only=True (mmssl relies on
+#   it to refuse checkpoints that carry code) and add_safe_globals accepts
+#   the (callable, 'module.name') entries mmssl allow-lists
+#   (mmssl/utils/checkpoint_safety.py). No torchvision: not needed.
+# - mmengine >= 0.10.0, < 1: the 0.10 runner/hook/checkpoint API mmssl
+#   extends (see get_started for what was checked).
+# - mmaction2 >= 1.1.0, != 1.2.0: 1.x registries and data structures;
+#   1.2.0 on PyPI lacks mmaction/models/localizers/drn, so
+#   `import mmaction.models` fails.
+# - decord >= 0.6.0: VideoReader.get_key_indices and the sequential
+#   get_batch that frame-accurate decoding uses.
+# mmcv is deliberately not listed: an MMAction2 environment already has
+# `mmcv` (with compiled ops), and a second distribution writing `mmcv/`
+# would overwrite it. `.[lite]` adds mmcv-lite (no compiled ops; mmssl
+# needs none) for a fresh environment. OpenCV comes from mmaction2
+# (opencv-contrib-python) and mmengine (opencv-python); adding a third
+# distribution of `cv2/` would only make them overwrite each other.
+# The exact tested set is requirements/constraints.txt (README commands).
 INSTALL_REQUIRES = [
-    'torch==2.13.0',
-    'mmengine==0.10.7',
-    'mmaction2==1.1.0',
-    'mmcv-lite==2.0.1',
-    'decord==0.6.0',
+    'torch>=2.6,<3',
+    'mmengine>=0.10.0,<1',
+    'mmaction2>=1.1.0,!=1.2.0,<2',
+    'decord>=0.6.0',
     'numpy',
-    'opencv-python-headless',
     'tqdm',
     'tensorboard',
+]
+
+EXTRAS_REQUIRE = {
+    # mmaction2 1.1.0 asserts 2.0.0rc4 <= mmcv < 2.1.0 at import
+    'lite': ['mmcv-lite>=2.0.0rc4,<2.1.0'],
+    # PyAV: the optional second decoder and the frame-accuracy reference
+    'av': ['av>=12'],
+    # tools/deployment/export_encoder.py --format onnx and its check
+    'export': ['onnx>=1.15', 'onnxruntime>=1.17'],
+}
+# PyAV encodes the tests' coded videos; onnx + onnxruntime check the export
+EXTRAS_REQUIRE['tests'] = [
+    'pytest', 'pytest-timeout', 'scikit-learn', 'av>=12',
+    'onnx>=1.15', 'onnxruntime>=1.17'
 ]
 
 setup(
@@ -39,12 +68,7 @@ setup(
     packages=find_packages(exclude=('tests', 'configs', 'tools', 'docs')),
     python_requires='>=3.9',
     install_requires=INSTALL_REQUIRES,
-    extras_require={
-        # PyAV encodes the tests' coded videos and is the frame-accuracy
-        # reference; for users it stays optional (backend='pyav').
-        'tests': ['pytest', 'pytest-timeout', 'av>=12', 'scikit-learn'],
-        'av': ['av>=12'],
-    },
+    extras_require=EXTRAS_REQUIRE,
     license='Apache License 2.0',
     zip_safe=False,
 )

@@ -3,12 +3,12 @@ import os.path as osp
 from typing import List, Optional
 
 from mmaction.datasets import VideoDataset
-from mmengine.fileio import exists
 from mmengine.logging import MMLogger
 
 from mmssl.registry import DATASETS
 from .annotation_list import read_annotation_lines, split_fields
 from .errors import AnnotationError, VideoReadError
+from .generate_if_missing import ensure_annotation_list
 from .sample_seeding import SampleSeedingMixin
 from .skip_log import SkipRecord, attach_skip_log, collect_skip_reasons
 
@@ -55,6 +55,11 @@ class VideoListDataset(SampleSeedingMixin, VideoDataset):
         split_tag (str, optional): Value for ``retrieval_split``.
         allow_unlabelled (bool): Accept lines with only a path (label -1),
             e.g. unlabelled pretraining lists. Defaults to False.
+        generate_if_missing (str | dict, optional): Name of a SynthMotion
+            variant (or ``dict(variant=NAME, **params)``) generated into
+            ``data_prefix['video']`` when ``ann_file`` is missing
+            (:mod:`mmssl.datasets.generate_if_missing`); ``None``: a missing
+            list raises, naming the generator command. Defaults to None.
         **kwargs: Passed to ``VideoDataset`` (``delimiter``, ``num_classes``,
             ``test_mode``, ``max_refetch`` ...).
     """
@@ -67,6 +72,7 @@ class VideoListDataset(SampleSeedingMixin, VideoDataset):
                  missing_files: str = 'raise',
                  split_tag: Optional[str] = None,
                  allow_unlabelled: bool = False,
+                 generate_if_missing=None,
                  **kwargs) -> None:
         if missing_files not in self.MISSING_FILE_MODES:
             raise ValueError(f'missing_files must be one of '
@@ -74,6 +80,7 @@ class VideoListDataset(SampleSeedingMixin, VideoDataset):
         self.missing_files = missing_files
         self.split_tag = split_tag
         self.allow_unlabelled = allow_unlabelled
+        self.generate_if_missing = generate_if_missing
         super().__init__(ann_file=ann_file, pipeline=pipeline, **kwargs)
         if self.test_mode:
             self._refuse_skipping_transforms()
@@ -138,9 +145,8 @@ class VideoListDataset(SampleSeedingMixin, VideoDataset):
 
     def load_data_list(self) -> List[dict]:
         """Parse and validate the annotation list."""
-        if not exists(self.ann_file):
-            raise FileNotFoundError(
-                f'annotation file not found: {self.ann_file}')
+        ensure_annotation_list(self.ann_file, self.data_prefix.get('video'),
+                               self.generate_if_missing)
         data_list, skipped = [], 0
         for lineno, line in read_annotation_lines(self.ann_file):
             info = self._parse_line(line, lineno)

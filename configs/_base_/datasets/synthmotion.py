@@ -1,5 +1,8 @@
 # The embedded synthetic motion dataset (docs/datasets/synthmotion.md).
-# Generate it with: python tools/data/generate_synthmotion.py
+# Generated on first use: a dataset whose annotation list is missing
+# generates the SynthMotion variant `synthmotion_variant` into data_root
+# (deterministic, seconds; mmssl/datasets/generate_if_missing.py), the same
+# as: python tools/data/generate_synthmotion.py --out-dir data/synthmotion
 # Method configs define the training pipeline; this file holds the layout
 # and the retrieval protocol: train videos are the gallery, val videos the
 # queries; K clips per video sampled uniformly and their features averaged
@@ -7,6 +10,9 @@
 data_root = 'data/synthmotion'
 ann_file_train = f'{data_root}/train_list.txt'
 ann_file_val = f'{data_root}/val_list.txt'
+synthmotion_variant = 'default'
+# merged into the method configs' train_dataloader.dataset (VideoListDataset)
+train_dataloader = dict(dataset=dict(generate_if_missing=synthmotion_variant))
 retrieval_clips = 10
 retrieval_pipeline = [
     dict(type='SafeDecordInit'),
@@ -35,6 +41,7 @@ test_dataloader = dict(
                 ann_file=ann_file_train,
                 data_prefix=dict(video=data_root),
                 split_tag='train',
+                generate_if_missing=synthmotion_variant,
                 pipeline=retrieval_pipeline,
                 test_mode=True),
             dict(
@@ -42,6 +49,7 @@ test_dataloader = dict(
                 ann_file=ann_file_val,
                 data_prefix=dict(video=data_root),
                 split_tag='test',
+                generate_if_missing=synthmotion_variant,
                 pipeline=retrieval_pipeline,
                 test_mode=True),
         ]))

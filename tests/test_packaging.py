@@ -1,0 +1,128 @@
+"""Packaging: supported ranges in setup.py, the tested set in
+requirements/constraints.txt, and pip keeping a user's own torch."""
+import json
+import os
+import os.path as osp
+import runpy
+import subprocess
+import sys
+from unittest import mock
+
+import pytest
+from packaging.requirements import Requirement
+from packaging.version import Version
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
+
+def setup_kwargs(repo: str = REPO) -> dict:
+    """The keyword arguments setup.py passes to ``setuptools.setup``."""
+    captured = {}
+    with mock.patch('setuptools.setup', lambda **kw: captured.update(kw)):
+        runpy.run_path(osp.join(repo, 'setup.py'), run_name='__main__')
+    return captured
+
+
+def requirements_by_name(lines):
+    return {Requirement(line).name.lower(): Requirement(line)
+            for line in lines}
+
+
+def constraint_pins(repo: str = REPO) -> dict:
+    pins = {}
+    with open(osp.join(repo, 'requirements', 'constraints.txt')) as f:
+        for line in f:
+            line = line.split('#', 1)[0].strip()
+            if line:
+                name, version = line.split('==')
+                pins[name.strip().lower()] = version.strip()
+    return pins
+
+
+def test_ranges_accept_other_torch_builds_and_skip_broken_mmaction():
+    requires = requirements_by_name(setup_kwargs()['install_requires'])
+    torch = requires['torch'].specifier
+    for version in ('2.6.0', '2.8.0+cu128', '2.13.0', '2.13.0+cpu'):
+        assert torch.contains(version), version
+    assert not torch.contains('2.5.1')  # no weights_only default
+    mmaction = requires['mmaction2'].specifier
+    assert mmaction.contains('1.1.0') and not mmaction.contains('1.2.0')
+    # a user's MMAction2 environment keeps its own mmcv and OpenCV
+    assert not [n for n in requires if n.startswith(('mmcv', 'opencv'))]
+
+
+def test_no_opencv_of_our_own_and_mmcv_lite_only_as_extra():
+    kwargs = setup_kwargs()
+    extras = kwargs['extras_require']
+    every = kwargs['install_requires'] + sum(extras.values(), [])
+    assert not [r for r in every if r.lower().startswith('opencv')]
+    assert [Requirement(r).name for r in extras['lite']] == ['mmcv-lite']
+    tests = requirements_by_name(extras['tests'])
+    assert {'onnx', 'onnxruntime', 'av', 'pytest'} <= set(tests)
+    assert {'onnx', 'onnxruntime'} == set(requirements_by_name(
+        extras['export']))
+
+
+def test_constraints_pin_versions_inside_the_supported_ranges():
+    kwargs = setup_kwargs()
+    ranges = requirements_by_name(
+        kwargs['install_requires'] + sum(kwargs['extras_require'].values(),
+                                         []))
+    pins = constraint_pins()
+    assert pins['torch'] == '2.13.0'
+    for name, requirement in ranges.items():
+        if name in pins:
+            assert requirement.specifier.contains(
+                Version(pins[name]), prereleases=True), (name, pins[name])
+
+
+def _fake_distribution(site_packages: str, name: str, version: str) -> None:
+    """Metadata of an installed ``name==version`` (no code), as pip sees it."""
+    info = osp.join(site_packages, f'{name}-{version}.dist-info')
+    os.makedirs(info)
+    with open(osp.join(info, 'METADATA'), 'w') as f:
+        f.write(f'Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n')
+    with open(osp.join(info, 'INSTALLER'), 'w') as f:
+        f.write('pip\n')
+    open(osp.join(info, 'RECORD'), 'w').close()
+
+
+def pip_plan_beside_torch(tmp_path, repo: str, torch_version: str) -> list:
+    """What ``pip install -e REPO`` would install into a venv whose torch is
+    ``torch_version`` (other dependencies: this interpreter's).
+
+    The venv sees this interpreter's packages (``--system-site-packages``)
+    and holds its own, metadata-only torch that shadows them. ``pip
+    install --dry-run --no-index`` then resolves offline.
+
+    Returns:
+        list[str]: ``name==version`` of what pip would install.
+    """
+    venv = tmp_path / 'venv'
+    subprocess.run([sys.executable, '-m', 'venv', '--system-site-packages',
+                    '--without-pip', str(venv)], check=True)
+    python = str(venv / 'bin' / 'python')
+    site = subprocess.run(
+        [python, '-c', 'import sysconfig; print(sysconfig.get_path("purelib"))'],
+        check=True, capture_output=True, text=True).stdout.strip()
+    _fake_distribution(site, 'torch', torch_version)
+    report = tmp_path / 'report.json'
+    result = subprocess.run(
+        [sys.executable, '-m', 'pip', '--python', python, 'install',
+         '--dry-run', '--no-index', '--no-build-isolation', '--quiet',
+         '--report', str(report), '-e', repo],
+        capture_output=True, text=True, env=dict(
+            os.environ, PIP_DISABLE_PIP_VERSION_CHECK='1'))
+    if result.returncode != 0:
+        return [f'pip failed: {result.stderr[-2000:]}']
+    plan = json.loads(report.read_text())['install']
+    return [f'{item["metadata"]["name"]}=={item["metadata"]["version"]}'
+            for item in plan]
+
+
+def test_pip_install_keeps_the_installed_torch(tmp_path):
+    pip_version = Version(__import__('pip').__version__)
+    if pip_version < Version('22.3'):
+        pytest.skip('pip --python needs pip >= 22.3')
+    plan = pip_plan_beside_torch(tmp_path, REPO, '2.7.1')
+    assert [p.split('==')[0] for p in plan] == ['mmssl'], plan
