@@ -53,3 +53,7 @@ __all__ += [
     'PerViewTransform', 'PRPMotionAttention', 'PRPMotionFrames',
     'ClipRandomRotation', 'ClipSolarize'
 ]
+from .segment_rate_order_sampling import \
+    SegmentRateOrderSampleClips  # noqa: E402
+
+__all__ += ['SegmentRateOrderSampleClips']

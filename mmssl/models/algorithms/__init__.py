@@ -23,3 +23,6 @@ from .rspnet import RSPNet  # noqa: E402
 from .tdl import TDL  # noqa: E402
 
 __all__ += ['BaseMomentumAlgorithm', 'CVRL', 'RSPNet', 'TDL']
+from .segment_rate_order import SegmentRateOrder  # noqa: E402
+
+__all__ += ['SegmentRateOrder']

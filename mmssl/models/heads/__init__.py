@@ -21,3 +21,7 @@ __all__ += ['CVRLHead', 'RSPNetHead', 'TDLHead']
 from .mlp_cls_head import MLPClsHead  # noqa: E402
 
 __all__ += ['MLPClsHead']
+from .segment_rate_order_head import (SegmentOrderHead,  # noqa: E402
+                                      SegmentRateHead)
+
+__all__ += ['SegmentOrderHead', 'SegmentRateHead']

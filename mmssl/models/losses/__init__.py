@@ -17,3 +17,10 @@ from .queue_info_nce import QueueInfoNCELoss, info_nce_logits  # noqa: E402
 from .triplet_margin import TripletMarginLoss  # noqa: E402
 
 __all__ += ['QueueInfoNCELoss', 'info_nce_logits', 'TripletMarginLoss']
+from .shuffle_distance import (paired_shuffle_distance,  # noqa: E402
+                               shuffle_distance)
+from .shuffle_info_nce import ShuffleInfoNCELoss  # noqa: E402
+
+__all__ += [
+    'shuffle_distance', 'paired_shuffle_distance', 'ShuffleInfoNCELoss'
+]
