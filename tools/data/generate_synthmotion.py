@@ -77,6 +77,14 @@ def parse_args(argv=None) -> argparse.Namespace:
         '--overwrite',
         action='store_true',
         help='regenerate even if the dataset exists (with any parameters)')
+    parser.add_argument(
+        '--variant',
+        choices=sorted(synthmotion.SYNTHMOTION_VARIANTS),
+        default='default',
+        help='SynthMotion variant; a non-default variant takes only the '
+        'options given on the command line and its own defaults for the '
+        'others (e.g. articulated: 96 frames; docs/datasets/); default: '
+        '%(default)s')
     return parser.parse_args(argv)
 
 
@@ -87,8 +95,40 @@ def _dir_size(path: str) -> int:
     return total
 
 
+_VARIANT_OPTIONS = dict(
+    num_train_per_class='--num-train-per-class',
+    num_val_per_class='--num-val-per-class', seed='--seed',
+    num_frames='--num-frames', size='--size', fps='--fps', motion='--motion')
+
+
+def _main_variant(args: argparse.Namespace, argv) -> int:
+    """Generate a non-default variant with the options given explicitly."""
+    tokens = {a.split('=', 1)[0] for a in
+              (sys.argv[1:] if argv is None else argv)}
+    params = {k: getattr(args, k) for k, opt in _VARIANT_OPTIONS.items()
+              if opt in tokens}
+    if args.overwrite:  # mark it unfinished: ensure() then regenerates
+        from mmssl.datasets.synthmotion.layout import read_meta, write_json
+        meta = read_meta(args.out_dir)
+        if meta is not None:
+            write_json(synthmotion.synthmotion_paths(args.out_dir)['meta'],
+                       dict(meta, complete=False))
+    from tqdm import tqdm
+    start = time.perf_counter()
+    with tqdm(unit='video', desc=f'SynthMotion {args.variant}') as bar:
+        paths = synthmotion.get_synthmotion_variant(args.variant)(
+            args.out_dir, progress=lambda _: bar.update(1), **params)
+    print(f'SynthMotion variant {args.variant!r} in {args.out_dir} '
+          f'({time.perf_counter() - start:.1f} s):')
+    for key, path in paths.items():
+        print(f'  {key:<10} {path}')
+    return 0
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
+    if args.variant != 'default':
+        return _main_variant(args, argv)
     params = dict(
         num_train_per_class=args.num_train_per_class,
         num_val_per_class=args.num_val_per_class,

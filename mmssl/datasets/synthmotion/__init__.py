@@ -78,3 +78,13 @@ __all__ = [
     'SYNTHMOTION_VARIANTS', 'get_synthmotion_variant',
     'register_synthmotion_variant'
 ]
+# articulated stick figures with exact COCO-17 poses (variant 'articulated')
+from .articulated import (ARTICULATED_DEFAULT_PARAMS,  # noqa: E402
+                          ensure_articulated, generate_articulated,
+                          is_articulated_up_to_date)
+from .articulated_motion import ARTICULATED_CLASSES  # noqa: E402
+
+__all__ += [
+    'ARTICULATED_CLASSES', 'ARTICULATED_DEFAULT_PARAMS',
+    'generate_articulated', 'ensure_articulated', 'is_articulated_up_to_date'
+]

@@ -57,3 +57,10 @@ from .segment_rate_order_sampling import \
     SegmentRateOrderSampleClips  # noqa: E402
 
 __all__ += ['SegmentRateOrderSampleClips']
+from .csvr_sampling import CSVRSampleClips  # noqa: E402
+from .iframes import SampleIFrames, SplitIFrames  # noqa: E402
+from .pose_loading import LoadPoseAnnotation  # noqa: E402
+
+__all__ += [
+    'CSVRSampleClips', 'SampleIFrames', 'SplitIFrames', 'LoadPoseAnnotation'
+]
