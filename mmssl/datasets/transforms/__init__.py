@@ -57,6 +57,9 @@ from .segment_rate_order_sampling import \
     SegmentRateOrderSampleClips  # noqa: E402
 
 __all__ += ['SegmentRateOrderSampleClips']
+from .corruptions import NOISE_SEVERITIES, ClipNoise, apply_noise  # noqa: E402
+
+__all__ += ['NOISE_SEVERITIES', 'ClipNoise', 'apply_noise']
 from .csvr_sampling import CSVRSampleClips  # noqa: E402
 from .iframes import SampleIFrames, SplitIFrames  # noqa: E402
 from .pose_loading import LoadPoseAnnotation  # noqa: E402
