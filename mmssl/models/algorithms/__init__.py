@@ -23,6 +23,9 @@ from .rspnet import RSPNet  # noqa: E402
 from .tdl import TDL  # noqa: E402
 
 __all__ += ['BaseMomentumAlgorithm', 'CVRL', 'RSPNet', 'TDL']
+from .view_synthesis_pretrain import ViewSynthesisPretrain  # noqa: E402
+
+__all__ += ['ViewSynthesisPretrain']
 from .segment_rate_order import SegmentRateOrder  # noqa: E402
 
 __all__ += ['SegmentRateOrder']

@@ -76,7 +76,7 @@ class FlowEstimator(BaseModule):
     of consecutive frames, trained without labels by the photometric loss
     (:func:`~mmssl.models.losses.photometric_loss`). The paper gives no
     architecture; this one is ours: the two frames are concatenated on the
-    channel axis (``2C`` channels), ``3x3`` conv + BN + LeakyReLU at full
+    channel axis (``2C`` channels), ``3x3`` conv + LeakyReLU at full
     resolution, ``depth`` blocks at half resolution (stride 2, the
     receptive field for larger motions), bilinear upsampling, concatenation
     with the full-resolution features (skip) and a linear ``3x3`` conv to
@@ -88,7 +88,9 @@ class FlowEstimator(BaseModule):
         base_channels (int): Full-resolution width; the half-resolution
             blocks have twice as many. Defaults to 16.
         depth (int): Half-resolution conv blocks (>= 1). Defaults to 2.
-        norm_cfg (dict): Defaults to ``BN``.
+        norm_cfg (dict, optional): Defaults to None (no normalisation, as
+            in FlowNet / PWC-Net): ``O(x')`` in the info-max pass is then the
+            same function as ``O(x)`` and leaves no state behind.
         init_cfg (dict | list[dict], optional): Weight initialisation.
     """
 
@@ -96,7 +98,7 @@ class FlowEstimator(BaseModule):
                  in_channels: int = 3,
                  base_channels: int = 16,
                  depth: int = 2,
-                 norm_cfg: Dict = dict(type='BN'),
+                 norm_cfg: Optional[Dict] = None,
                  init_cfg: Optional[Union[Dict, List[Dict]]] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if depth < 1:

@@ -23,7 +23,7 @@ class ViewSynthesisVAE(BaseModule):
     the "new view" used as a key candidate of the contrastive task (III-A).
     The paper gives no architecture; this one is ours (documented):
 
-    - encoder: ``len(strides)`` ``3x3x3`` conv + BN + ReLU blocks with
+    - encoder: ``len(strides)`` ``3x3x3`` conv + norm + ReLU blocks with
       widths ``base_channels * multiplier``; default strides ``(1, 2, 2)``,
       ``(2, 2, 2)``, ``(2, 2, 2)``, i.e. ``16x112x112 -> 4x14x14`` and
       ``8x32x32 -> 2x4x4``;
@@ -32,7 +32,7 @@ class ViewSynthesisVAE(BaseModule):
       early, badly scaled step cannot overflow ``exp``;
     - decoder: the mirror image; each block trilinearly resizes to the
       size the matching encoder block received (any input size works, no
-      divisibility constraint), then ``3x3x3`` conv + BN + ReLU; a final
+      divisibility constraint), then ``3x3x3`` conv + norm + ReLU; a final
       linear ``3x3x3`` conv returns ``in_channels`` values, in the space of
       the normalised network input.
 
@@ -46,7 +46,11 @@ class ViewSynthesisVAE(BaseModule):
         latent_channels (int): Channels of the latent map ``z``.
             Defaults to 16.
         logvar_limit (float): Clamp of ``logvar``. Defaults to 10.
-        norm_cfg (dict): Defaults to ``BN3d``.
+        norm_cfg (dict): Defaults to GroupNorm with 4 groups: batch
+            independent, so a frozen ``G`` in eval mode computes what it
+            computed in training, and the info-min pass over synthesised
+            views leaves no running statistics behind (BN would mix the
+            statistics of real and synthesised clips).
         init_cfg (dict | list[dict], optional): e.g. ``dict(type=
             'Pretrained', checkpoint=..., prefix='generator.')`` to load the
             generator of a :class:`ViewSynthesisPretrain` checkpoint.
@@ -60,7 +64,7 @@ class ViewSynthesisVAE(BaseModule):
                                                      (2, 2, 2)),
                  latent_channels: int = 16,
                  logvar_limit: float = 10.0,
-                 norm_cfg: Dict = dict(type='BN3d'),
+                 norm_cfg: Dict = dict(type='GN', num_groups=4),
                  init_cfg: Optional[Union[Dict, List[Dict]]] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if len(strides) != len(channel_multipliers) or not strides:
@@ -123,16 +127,16 @@ class ViewSynthesisVAE(BaseModule):
         return self._posterior(self._encode(clips)[0])
 
     def embed(self, clips: Tensor) -> Tensor:
-        """Appearance embedding ``f(x)`` of the info-min loss: the encoder
-        trunk's last feature map, globally average-pooled.
+        """Embedding ``f(x)`` of the info-min loss: the posterior mean
+        ``mu``, globally average-pooled.
 
         Args:
             clips (Tensor): ``(N, C, T, H, W)``.
 
         Returns:
-            Tensor: ``(N, base_channels * channel_multipliers[-1])``.
+            Tensor: ``(N, latent_channels)``.
         """
-        return self._encode(clips)[0].mean(dim=(2, 3, 4))
+        return self.encode(clips)[0].mean(dim=(2, 3, 4))
 
     def decode(self, z: Tensor, sizes: Sequence[torch.Size]) -> Tensor:
         """Decode a latent map to a clip.

@@ -24,3 +24,11 @@ from .shuffle_info_nce import ShuffleInfoNCELoss  # noqa: E402
 __all__ += [
     'shuffle_distance', 'paired_shuffle_distance', 'ShuffleInfoNCELoss'
 ]
+from .view_synthesis_losses import (charbonnier,  # noqa: E402
+                                    gaussian_kl_divergence, info_max_loss,
+                                    info_min_loss, photometric_loss)
+
+__all__ += [
+    'charbonnier', 'gaussian_kl_divergence', 'info_max_loss',
+    'info_min_loss', 'photometric_loss'
+]

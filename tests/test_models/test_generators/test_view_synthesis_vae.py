@@ -31,7 +31,7 @@ def test_default_vae_latent_grid_at_paper_and_tiny_sizes():
         feat, sizes = vae._encode(torch.zeros(1, 3, *size))
         assert tuple(feat.shape[2:]) == grid
         assert tuple(sizes[0]) == size
-    assert vae.embed(torch.zeros(2, 3, 8, 32, 32)).shape == (2, 128)
+    assert vae.embed(torch.zeros(2, 3, 8, 32, 32)).shape == (2, 16)
 
 
 def test_synthesize_samples_a_new_view_in_eval_mode():
