@@ -16,3 +16,13 @@ __all__ = [
     'BaseBackbone3D', 'C3DVCOP', 'MobileNetV2_3D', 'R2Plus1DVCOP', 'S3DG',
     'ShuffleNet3D', 'SqueezeNet3D'
 ]
+from .temporally_dilated_resnet3d import TemporallyDilatedResNet3d  # noqa: E402
+
+__all__ += ['TemporallyDilatedResNet3d']
+from .cnn_temporal_transformer import CNNTemporalTransformer  # noqa: E402
+from .frame_conv_stem import FrameConvStem  # noqa: E402
+
+__all__ += ['CNNTemporalTransformer', 'FrameConvStem']
+from .resnet2d_10 import ResNet2D10  # noqa: E402
+
+__all__ += ['ResNet2D10']

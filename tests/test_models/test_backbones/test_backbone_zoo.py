@@ -65,6 +65,8 @@ CASES = [
          0.05),
     # 18-layer variants and the others: no figure in the study.
     Case('r3d_18.py', (1, 3, 8, 32, 32), 512, 33_166_272),
+    # TCLR's released R3D-18 (temporally dilated stage 4): same parameters.
+    Case('r3d_18_tclr_dilated.py', (1, 3, 8, 32, 32), 512, 33_166_272),
     Case('r2plus1d_18.py', (1, 3, 8, 32, 32), 512, 33_227_745),
     Case('s3dg.py', (1, 3, 8, 32, 32), 1024, 9_125_072),
     Case('videoswin_t.py', (1, 3, 8, 32, 32), 768, 27_850_470),
