@@ -25,7 +25,7 @@ import json
 import os
 import os.path as osp
 import time
-from typing import Optional, Sequence, Tuple, Union
+from typing import Iterator, Optional, Sequence, Tuple, Union
 
 import torch
 from mmengine.config import Config
@@ -44,7 +44,10 @@ from mmssl.evaluation.protocol_config import set_num_clips
 from mmssl.registry import MODELS
 from mmssl.utils.checkpoint_loading import prepare_evaluated_model
 
-__all__ = ['extract_features', 'load_feature_cache', 'FeatureCacheMismatch']
+__all__ = [
+    'extract_features', 'load_feature_cache', 'FeatureCacheMismatch',
+    'build_feature_loader', 'iter_predictions'
+]
 
 META_FILE = 'meta.json'
 CONFIG_FILE = 'config.json'
@@ -59,6 +62,34 @@ def _save_atomic(obj, path: str) -> None:
     else:
         torch.save(obj, tmp)
     os.replace(tmp, path)
+
+
+def build_feature_loader(dataset_cfg: dict, batch_size: int,
+                         num_workers: int, seed: int):
+    """Unshuffled loader over ``dataset_cfg`` (the test pipeline: videos
+    decoded once per sample, in ``num_workers`` worker processes)."""
+    return Runner.build_dataloader(
+        dict(
+            batch_size=batch_size,
+            num_workers=num_workers,
+            persistent_workers=False,
+            sampler=dict(type='DefaultSampler', shuffle=False),
+            dataset=dataset_cfg),
+        seed=seed)
+
+
+def iter_predictions(model, loader, feature: str, desc: str,
+                     show_progress: bool) -> Iterator:
+    """The model's predicted data samples, one per video in loader order,
+    each checked to carry ``feature`` (no gradients)."""
+    with torch.no_grad():
+        for batch in tqdm(loader, desc=desc, disable=not show_progress):
+            for sample in model.test_step(batch):
+                if feature not in sample:
+                    raise KeyError(
+                        f'{type(model).__name__}.predict gives no '
+                        f'{feature!r} feature (fields: {list(sample.keys())})')
+                yield sample
 
 
 def _extract_split(model, loader, feature: str, split: str, out_dir: str,
@@ -84,20 +115,14 @@ def _extract_split(model, loader, feature: str, split: str, out_dir: str,
         shards.append(name)
         buffer.clear()
 
-    with torch.no_grad():
-        for batch in tqdm(loader, desc=f'{split} features',
-                          disable=not show_progress):
-            for sample in model.test_step(batch):
-                if feature not in sample:
-                    raise KeyError(
-                        f'{type(model).__name__}.predict gives no '
-                        f'{feature!r} feature (fields: {list(sample.keys())})')
-                feat = sample.get(feature).detach().cpu().flatten()
-                dim = feat.numel()
-                buffer.append(feat)
-                position += 1
-                if len(buffer) == shard_size:
-                    flush()
+    for sample in iter_predictions(model, loader, feature,
+                                   f'{split} features', show_progress):
+        feat = sample.get(feature).detach().cpu().flatten()
+        dim = feat.numel()
+        buffer.append(feat)
+        position += 1
+        if len(buffer) == shard_size:
+            flush()
     if buffer:
         flush()
     if position != len(dataset):
@@ -182,15 +207,11 @@ def extract_features(cfg: Config,
     for split in splits:
         dataset_cfg = datasets[split]
         set_num_crops(dataset_cfg['pipeline'], num_crops)
-        loader = Runner.build_dataloader(
-            dict(
-                batch_size=batch_size or loader_defaults.get('batch_size', 8),
-                num_workers=loader_defaults.get('num_workers', 0)
-                if num_workers is None else num_workers,
-                persistent_workers=False,
-                sampler=dict(type='DefaultSampler', shuffle=False),
-                dataset=dataset_cfg),
-            seed=seed)
+        loader = build_feature_loader(
+            dataset_cfg,
+            batch_size or loader_defaults.get('batch_size', 8),
+            loader_defaults.get('num_workers', 0)
+            if num_workers is None else num_workers, seed)
         meta['splits'][split] = _extract_split(model, loader, feature, split,
                                                out_dir, shard_size,
                                                show_progress)
