@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 #: Bumped whenever the rendered content, the poses or the layout change.
-ARTICULATED_VERSION = 1
+ARTICULATED_VERSION = 2
 POSE_FILE = 'poses.pkl'
 VARIANT = 'articulated'
 

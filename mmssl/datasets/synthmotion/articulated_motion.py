@@ -28,17 +28,20 @@ ARTICULATED_CLASSES: Tuple[str, ...] = (
 
 #: Period of the movement in frames (drawn per video, all classes).
 PERIOD_RANGE = (14.0, 26.0)
-_REST_ARM = 0.12  # arm abduction at rest (radians)
-_REST_LEG = 0.05
+#: Ranges of the resting posture drawn per video for every class (radians):
+#: a single frame's arm pose then says little about the class.
+REST_RANGES = dict(shoulder=(0.1, 1.4), elbow=(0.0, 1.0), hip=(0.02, 0.15))
 
 
-def _zeros(num_frames: int) -> Dict[str, np.ndarray]:
-    names = ('lean', 'l_shoulder', 'r_shoulder', 'l_elbow', 'r_elbow',
-             'l_hip', 'r_hip', 'l_knee', 'r_knee')
-    out = {k: np.zeros(num_frames) for k in names}
+def _rest_posture(rng: np.random.Generator,
+                  num_frames: int) -> Dict[str, np.ndarray]:
+    """Label-independent joint angles the class movements start from."""
+    out = dict(lean=np.zeros(num_frames))
     for side in 'lr':
-        out[f'{side}_shoulder'][:] = _REST_ARM
-        out[f'{side}_hip'][:] = _REST_LEG
+        for joint, (low, high) in REST_RANGES.items():
+            out[f'{side}_{joint}'] = np.full(num_frames,
+                                             rng.uniform(low, high))
+        out[f'{side}_knee'] = np.zeros(num_frames)
     return out
 
 
@@ -46,7 +49,7 @@ def _class_angles(name: str, phase: np.ndarray, amp: float,
                   rng: np.random.Generator
                   ) -> Tuple[Dict[str, np.ndarray], np.ndarray]:
     """Angles and the vertical lift (in body units, >= 0 = airborne)."""
-    a = _zeros(phase.size)
+    a = _rest_posture(rng, phase.size)
     lift = np.zeros(phase.size)
     c, s = np.cos(phase), np.sin(phase)
     if name in ('walk_right', 'walk_left'):
@@ -67,8 +70,10 @@ def _class_angles(name: str, phase: np.ndarray, amp: float,
         a[f'{side}_elbow'][:] = 0.6 + 0.6 * amp * s
     elif name == 'jumping_jack':
         spread = 0.5 - 0.5 * c  # 0 closed .. 1 open
-        for side in 'lr':
-            a[f'{side}_shoulder'] += 2.4 * amp * spread
+        for side in 'lr':  # from the resting arms up to above the head
+            rest = a[f'{side}_shoulder']
+            a[f'{side}_shoulder'] = rest + (2.6 - rest) * amp * spread
+            a[f'{side}_elbow'] *= 1 - spread
             a[f'{side}_hip'] += 0.35 * amp * spread
         lift = 0.05 * amp * np.abs(s)
     elif name == 'jump':
