@@ -82,3 +82,14 @@ def test_too_few_videos_names_the_class(video_list, capsys):
 def test_size_not_a_multiple_of_classes(video_list):
     with pytest.raises(SubsetError, match='not a multiple'):
         draw_nested_subsets(read_video_list(video_list[0]), {'x': 7})
+
+
+def test_same_lists_as_the_kinetics_builder(video_list):
+    """make_subsets.py and build_lists.py --subsets draw the same videos
+    for the same seed (configs/_base_/datasets/kinetics400_*k.py say so)."""
+    from mmssl.datasets.list_builders import subset_lists
+    from mmssl.datasets.list_builders.common import VideoList
+    entries = read_video_list(video_list[0])
+    ours = draw_nested_subsets(entries, {'6': 6, '24': 24}, seed=5)
+    theirs = subset_lists(VideoList('x', entries, ''), 3, ['24', '6'], 5)
+    assert [v.entries for v in theirs] == [ours['24'], ours['6']]

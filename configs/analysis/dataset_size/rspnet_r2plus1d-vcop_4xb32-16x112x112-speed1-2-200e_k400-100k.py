@@ -1,0 +1,12 @@
+# Dataset-size analysis (Kumar et al., "A Large-Scale Analysis on Contextual
+# Self-Supervised Video Representation Learning", Sec. 4.1, Table 3): the
+# K400-50k recipe ../../rspnet/rspnet_r2plus1d-vcop_4xb32-16x112x112-speed1-2-200e_k400-50k.py
+# pretrained on the nested, class-balanced K400-100k subset (250 videos per
+# class; configs/_base_/datasets/kinetics400_100k.py). Model, pipeline,
+# schedule (epochs, not iterations) and retrieval protocol are the 50k
+# recipe's; only the train list changes. docs/analysis/dataset_size.md.
+_base_ = ['../../rspnet/rspnet_r2plus1d-vcop_4xb32-16x112x112-speed1-2-200e_k400-50k.py']
+
+train_dataloader = dict(
+    dataset=dict(
+        ann_file='data/kinetics400/kinetics400_train_100k_list_videos.txt'))
