@@ -6,6 +6,7 @@ import os.path as osp
 import runpy
 import subprocess
 import sys
+import warnings
 from unittest import mock
 
 import pytest
@@ -18,8 +19,11 @@ REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 def setup_kwargs(repo: str = REPO) -> dict:
     """The keyword arguments setup.py passes to ``setuptools.setup``."""
     captured = {}
-    with mock.patch('setuptools.setup', lambda **kw: captured.update(kw)):
-        runpy.run_path(osp.join(repo, 'setup.py'), run_name='__main__')
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')  # setuptools' distutils notice
+        with mock.patch('setuptools.setup',
+                        lambda **kw: captured.update(kw)):
+            runpy.run_path(osp.join(repo, 'setup.py'), run_name='__main__')
     return captured
 
 
@@ -121,8 +125,23 @@ def pip_plan_beside_torch(tmp_path, repo: str, torch_version: str) -> list:
 
 
 def test_pip_install_keeps_the_installed_torch(tmp_path):
-    pip_version = Version(__import__('pip').__version__)
+    from importlib.metadata import version
+    pip_version = Version(version('pip'))
     if pip_version < Version('22.3'):
         pytest.skip('pip --python needs pip >= 22.3')
     plan = pip_plan_beside_torch(tmp_path, REPO, '2.7.1')
     assert [p.split('==')[0] for p in plan] == ['mmssl'], plan
+
+
+def test_ci_runs_the_readme_test_command():
+    """.ci/run calls the README's install-and-test command verbatim, and
+    both README commands install with the tested constraints."""
+    with open(osp.join(REPO, 'README.md')) as f:
+        commands = [line.strip() for line in f
+                    if line.startswith('python -m pip install')]
+    assert len(commands) == 2, commands
+    assert all('-c requirements/constraints.txt' in c for c in commands)
+    test_command = [c for c in commands if c.endswith('python -m pytest tests')]
+    with open(osp.join(REPO, '.ci', 'run')) as f:
+        ci_lines = [line.strip() for line in f]
+    assert test_command and test_command[0] in ci_lines
