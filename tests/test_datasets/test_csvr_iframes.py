@@ -121,3 +121,33 @@ def test_split_without_sample_iframes_is_clear():
         SplitIFrames()(dict(imgs=[np.zeros((2, 2, 3))], frame_inds=[0],
                             num_iframes=2))
 
+
+
+@pytest.mark.parametrize('keys', ['empty', 'error'])
+def test_video_without_reported_key_frames_falls_back(coded_mp4v, keys,
+                                                      monkeypatch):
+    from mmssl.datasets.transforms import iframes
+
+    def lookup(*args):
+        if keys == 'error':
+            raise RuntimeError('damaged index')
+        return np.zeros(0, dtype=np.int64)
+
+    monkeypatch.setattr(iframes, 'video_key_frames', lookup)
+    results = _pipeline(coded_mp4v, num_iframes=2)
+    assert results['iframe_is_fallback'] == 1
+    assert results['iframe_inds'].tolist() == [20, 20]
+    assert results['iframe_valid'].tolist() == [1, 0]
+
+
+def test_pyav_reader_key_table_is_reused(coded_mp4v):
+    pytest.importorskip('av')
+    results = dict(filename=coded_mp4v)
+    for t in (SafeDecordInit(backend='pyav'),
+              CSVRSampleClips(8, 2, test_mode=True),
+              SampleIFrames(num_iframes=2, key_source='pyav',
+                            test_mode=True), DecordDecodeUnion(),
+              SplitIFrames()):
+        results = t(results)
+    assert results['iframe_inds'].tolist() == [12, 12]
+    assert read_frame_code(results['iframes'][0].transpose(1, 2, 0)) == 12
