@@ -67,3 +67,15 @@ from .pose_loading import LoadPoseAnnotation  # noqa: E402
 __all__ += [
     'CSVRSampleClips', 'SampleIFrames', 'SplitIFrames', 'LoadPoseAnnotation'
 ]
+from .spatiotemporal_masking import (SpatioTemporalMaskGenerator,  # noqa: E402
+                                     frame_mask, patch_grid_mask,
+                                     random_block_mask)
+from .temporal_pretext_labels import TemporalPretextLabels  # noqa: E402
+from .view_perturbations import (ClipGaussianNoise,  # noqa: E402
+                                 ClipMotionJitter)
+
+__all__ += [
+    'SpatioTemporalMaskGenerator', 'frame_mask', 'patch_grid_mask',
+    'random_block_mask', 'TemporalPretextLabels', 'ClipGaussianNoise',
+    'ClipMotionJitter'
+]

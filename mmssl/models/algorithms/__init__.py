@@ -29,3 +29,6 @@ __all__ += ['ViewSynthesisPretrain']
 from .segment_rate_order import SegmentRateOrder  # noqa: E402
 
 __all__ += ['SegmentRateOrder']
+from .multitask_ssl import MultiTaskSSL  # noqa: E402
+
+__all__ += ['MultiTaskSSL']

@@ -25,3 +25,7 @@ from .segment_rate_order_head import (SegmentOrderHead,  # noqa: E402
                                       SegmentRateHead)
 
 __all__ += ['SegmentOrderHead', 'SegmentRateHead']
+from .masked_pixel_head import MaskedPixelHead  # noqa: E402
+from .segment_sequence_head import SegmentSequenceClsHead  # noqa: E402
+
+__all__ += ['MaskedPixelHead', 'SegmentSequenceClsHead']
