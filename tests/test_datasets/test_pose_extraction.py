@@ -1,4 +1,5 @@
-"""Pose extraction (mmssl/datasets/pose_extraction, tools/data/extract_poses.py)
+"""Pose extraction (mmssl/datasets/pose_extraction,
+tools/data/extract_poses.py)
 with a fake MediaPipe result; the real estimator only where mediapipe is
 installed."""
 import importlib.util

@@ -1,5 +1,6 @@
 """LoadPoseAnnotation and the skeleton .pkl helpers
-(mmssl/datasets/transforms/pose_loading.py, mmssl/datasets/pose_annotations.py)."""
+(mmssl/datasets/transforms/pose_loading.py,
+mmssl/datasets/pose_annotations.py)."""
 import numpy as np
 import pytest
 

@@ -1,4 +1,5 @@
-"""The articulated SynthMotion variant (mmssl/datasets/synthmotion/articulated*.py)
+"""The articulated SynthMotion variant
+(mmssl/datasets/synthmotion/articulated*.py)
 and its CSVR base config."""
 import os.path as osp
 import pickle
