@@ -3,3 +3,4 @@ parent-registry look-ups from ``default_scope='mmssl'`` find its modules."""
 import mmaction.engine  # noqa: F401
 
 from .hooks import *  # noqa: F401,F403
+from .optimizers import *  # noqa: F401,F403,E402

@@ -32,3 +32,6 @@ __all__ += ['SegmentRateOrder']
 from .multitask_ssl import MultiTaskSSL  # noqa: E402
 
 __all__ += ['MultiTaskSSL']
+from .csvr import CSVR  # noqa: E402
+
+__all__ += ['CSVR']

@@ -32,3 +32,6 @@ __all__ += [
     'charbonnier', 'gaussian_kl_divergence', 'info_max_loss',
     'info_min_loss', 'photometric_loss'
 ]
+from .mi_infonce import MIInfoNCELoss  # noqa: E402
+
+__all__ += ['MIInfoNCELoss']

@@ -1,0 +1,4 @@
+"""Optimizer-wrapper constructors."""
+from .per_module_constructor import PerModuleOptimWrapperConstructor
+
+__all__ = ['PerModuleOptimWrapperConstructor']
