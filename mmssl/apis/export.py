@@ -34,7 +34,9 @@ class ClipEncoder(nn.Module):
     """Backbone + global pooling of an mmssl model, for export.
 
     Args:
-        model (nn.Module): An mmssl algorithm (has ``pooled_features``).
+        model (nn.Module): An mmssl algorithm (its ``pooled_features``), or
+            a model with a ``backbone`` giving ``(B, C, T', H', W')`` (e.g.
+            MMAction2's ``Recognizer3D``: average over ``T', H', W'``).
         include_normalization (bool): Fold the data preprocessor's
             ``mean`` / ``std`` (and ``to_rgb``) into the module.
 
@@ -69,7 +71,12 @@ class ClipEncoder(nn.Module):
             if self.to_rgb:
                 clip = clip.flip(1)
             clip = (clip - self.mean) / self.std
-        return self.model.pooled_features(clip)
+        if hasattr(self.model, 'pooled_features'):  # mmssl algorithms
+            return self.model.pooled_features(clip)
+        feats = self.model.backbone(clip)  # e.g. an MMAction2 recognizer
+        if isinstance(feats, (tuple, list)):
+            feats = feats[-1]
+        return feats.flatten(2).mean(-1)
 
 
 def supports_other_clip_shape(encoder: nn.Module,

@@ -114,7 +114,9 @@ def iter_video_embeddings(model: torch.nn.Module,
 
     Yields:
         tuple: ``(path, video (D,), clips (V, D))``, float32 on the CPU;
-        ``V`` = clips x crops, ``video`` is their mean.
+        ``V`` = clips x crops, ``video`` is their mean (a model that is not
+        an mmssl algorithm gives no per-clip features: ``clips`` is then
+        ``video[None]``).
     """
     cfg = getattr(model, 'cfg', None)
     if cfg is None:
@@ -124,8 +126,11 @@ def iter_video_embeddings(model: torch.nn.Module,
         if not osp.isfile(video):
             raise FileNotFoundError(f'video not found: {video}')
     pipeline = _test_pipeline(cfg, num_clips, num_crops)
-    keep_clips = model.keep_clip_features
-    model.keep_clip_features = True
+    # mmssl algorithms attach per-clip features on request; other models
+    # (e.g. a fine-tuned recognizer) give the video feature only
+    keep_clips = getattr(model, 'keep_clip_features', None)
+    if keep_clips is not None:
+        model.keep_clip_features = True
     try:
         with tempfile.TemporaryDirectory(prefix='mmssl-embed-') as tmp:
             dataset = dict(
@@ -140,11 +145,14 @@ def iter_video_embeddings(model: torch.nn.Module,
             samples = iter_predictions(model, loader, feature, 'embedding',
                                        show_progress)
             for video, sample in zip(videos, samples):
+                embedding = sample.get(feature).detach().float().cpu()
                 clips = sample.get(f'{feature}_per_clip')
-                yield (video, sample.get(feature).detach().float().cpu(),
-                       clips.detach().float().cpu())
+                clips = embedding[None] if clips is None else \
+                    clips.detach().float().cpu()
+                yield video, embedding, clips
     finally:
-        model.keep_clip_features = keep_clips
+        if keep_clips is not None:
+            model.keep_clip_features = keep_clips
 
 
 def extract_features(model: torch.nn.Module,
@@ -184,6 +192,10 @@ def extract_features(model: torch.nn.Module,
         FileNotFoundError: A video does not exist.
         VideoReadError: A video cannot be decoded (the message names it).
     """
+    if clip_level and not hasattr(model, 'keep_clip_features'):
+        raise ValueError(f'{type(model).__name__} gives no per-clip '
+                         'features (an mmssl algorithm does); use '
+                         'clip_level=False')
     single = isinstance(video_or_list, (str, os.PathLike))
     videos = [video_or_list] if single else list(video_or_list)
     if not videos:

@@ -61,3 +61,13 @@ def test_normalization_is_refused_for_other_preprocessors():
     model.data_preprocessor = torch.nn.Identity()
     with pytest.raises(ValueError, match='ActionDataPreprocessor'):
         ClipEncoder(model, include_normalization=True)
+
+
+def test_recognizer_encoder_is_its_backbone_averaged():
+    """A fine-tuned MMAction2 Recognizer3D exports its backbone + average."""
+    model = init_model(osp.join(
+        REPO_ROOT, 'configs/benchmarks/finetune/r3d-tiny_finetune_synthmotion.py'))
+    clip = torch.randn(2, 3, 8, 32, 32)
+    with torch.no_grad():
+        expected = model.backbone(clip).mean(dim=(2, 3, 4))
+        torch.testing.assert_close(ClipEncoder(model)(clip), expected)
