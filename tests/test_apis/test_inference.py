@@ -95,6 +95,26 @@ def test_cli_embeds_a_folder_into_npy_files(synthmotion, tmp_path):
     np.testing.assert_allclose(clips.mean(0), video, rtol=1e-5, atol=1e-6)
 
 
+def test_cli_skips_a_broken_video_and_goes_on(synthmotion, tmp_path):
+    """The batch with the unreadable file is redone video by video, then
+    the loader (with a worker) restarts after it."""
+    folder = tmp_path / 'clips'
+    folder.mkdir()
+    videos = _val_videos(synthmotion)[:3]
+    for name, video in zip(('a.mp4', 'c.mp4', 'd.mp4'), videos):
+        os.symlink(video, folder / name)
+    (folder / 'b.mp4').write_bytes(b'')  # empty: cannot be opened
+    tool = load_tool('tools/misc/embed_videos.py', 'embed_videos_tool')
+    index = tool.main([
+        CONFIG, 'none', str(folder), '--out', str(tmp_path / 'emb'),
+        '--num-clips', '1', '--batch-size', '1', '--num-workers', '1'
+    ])
+    assert [osp.basename(v['video']) for v in index['videos']
+            ] == ['a.mp4', 'c.mp4', 'd.mp4']
+    assert [osp.basename(s['video']) for s in index['skipped']] == ['b.mp4']
+    assert 'b.mp4' in index['skipped'][0]['reason']
+
+
 @pytest.mark.skipif(
     not osp.isfile(osp.join(REAL_CLIPS, 'carphone_pristine.mp4')),
     reason='real clips not fetched (bash tools/data/fetch_test_videos.sh)')
@@ -109,7 +129,8 @@ def test_cli_on_real_clips_skips_the_undecodable(tmp_path):
     tool = load_tool('tools/misc/embed_videos.py', 'embed_videos_tool')
     index = tool.main([
         CONFIG, 'none', str(folder), '--out', str(tmp_path / 'emb'),
-        '--num-clips', '2', '--format', 'pt', '--num-workers', '0'
+        '--num-clips', '2', '--format', 'pt', '--num-workers', '0',
+        '--batch-size', '1'
     ])
     assert [osp.basename(v['video']) for v in index['videos']
             ] == ['carphone_pristine.mp4', 'tree.avi']

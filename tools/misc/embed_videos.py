@@ -17,8 +17,9 @@ over the config's test clips x crops, as in the retrieval protocol) and,
 with ``--clip-level``, ``OUT/REL.clips.npy`` ``(V, D)``; ``--format pt``
 writes one ``OUT/REL.pt`` = ``dict(video=..., clips=...)`` instead.
 ``OUT/index.json`` lists the videos, their files, the embedding size and
-the videos that could not be decoded (skipped with a warning; the exit
-status is 1 if any was, 0 otherwise). Videos are decoded once each, in
+the videos that could not be decoded (skipped with a warning: the batch
+it was in is redone one video at a time, then the loader goes on; the exit
+status is 1 if any was skipped, 0 otherwise). Videos are decoded once each, in
 ``--num-workers`` loader processes (:mod:`mmssl.apis`).
 """
 import argparse
@@ -63,8 +64,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--num-workers', type=int, default=2)
     parser.add_argument(
         '--chunk-size', type=int, default=256,
-        help='videos per loader run; a chunk with an undecodable video is '
-        'redone one video at a time to skip it')
+        help='videos per loader run; after an undecodable video the batch '
+        'it was in is redone one video at a time and the loader restarts '
+        'after it')
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument(
@@ -113,21 +115,26 @@ def embed_all(model, videos, args, logger) -> tuple:
                                 num_views=int(len(clips)), **entry))
             bar.update(1)
 
-    for start in range(0, len(videos), args.chunk_size):
-        chunk = videos[start:start + args.chunk_size]
+    pending = list(videos)
+    while pending:
+        chunk = pending[:args.chunk_size]
         done = len(entries)
         try:
             run(chunk, args.num_workers)
+            pending = pending[len(chunk):]
             continue
         except VideoReadError:
-            pass
-        for path, rel in chunk[len(entries) - done:]:  # one at a time
+            done = len(entries) - done
+        # batches arrive in order: the bad video is in the next batch
+        failed_batch = chunk[done:done + args.batch_size]
+        for path, rel in failed_batch:
             try:
                 run([(path, rel)], 0)
             except VideoReadError as error:
                 logger.warning(f'skipping {path}: {error}')
                 skipped.append(dict(video=path, reason=str(error)))
                 bar.update(1)
+        pending = pending[done + len(failed_batch):]
     bar.close()
     return entries, skipped
 
