@@ -95,21 +95,26 @@ def pip_plan_beside_torch(tmp_path, repo: str, torch_version: str) -> list:
     """What ``pip install -e REPO`` would install into a venv whose torch is
     ``torch_version`` (other dependencies: this interpreter's).
 
-    The venv sees this interpreter's packages (``--system-site-packages``)
-    and holds its own, metadata-only torch that shadows them. ``pip
-    install --dry-run --no-index`` then resolves offline.
+    The venv sees this interpreter's packages (a ``.pth`` file naming its
+    site-packages folders, so this works from inside a venv too) after its
+    own, metadata-only torch, which shadows theirs. ``pip install --dry-run
+    --no-index`` then resolves offline.
 
     Returns:
         list[str]: ``name==version`` of what pip would install.
     """
     venv = tmp_path / 'venv'
-    subprocess.run([sys.executable, '-m', 'venv', '--system-site-packages',
-                    '--without-pip', str(venv)], check=True)
+    subprocess.run([sys.executable, '-m', 'venv', '--without-pip',
+                    str(venv)], check=True)
     python = str(venv / 'bin' / 'python')
     site = subprocess.run(
         [python, '-c', 'import sysconfig; print(sysconfig.get_path("purelib"))'],
         check=True, capture_output=True, text=True).stdout.strip()
     _fake_distribution(site, 'torch', torch_version)
+    outer = [p for p in sys.path
+             if osp.basename(p) in ('site-packages', 'dist-packages')]
+    with open(osp.join(site, 'outer_environment.pth'), 'w') as f:
+        f.write(''.join(f'{p}\n' for p in outer))
     report = tmp_path / 'report.json'
     result = subprocess.run(
         [sys.executable, '-m', 'pip', '--python', python, 'install',
