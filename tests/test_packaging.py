@@ -108,7 +108,8 @@ def pip_plan_beside_torch(tmp_path, repo: str, torch_version: str) -> list:
                     str(venv)], check=True)
     python = str(venv / 'bin' / 'python')
     site = subprocess.run(
-        [python, '-c', 'import sysconfig; print(sysconfig.get_path("purelib"))'],
+        [python, '-c',
+         'import sysconfig; print(sysconfig.get_path("purelib"))'],
         check=True, capture_output=True, text=True).stdout.strip()
     _fake_distribution(site, 'torch', torch_version)
     outer = [p for p in sys.path
@@ -146,7 +147,8 @@ def test_ci_runs_the_readme_test_command():
                     if line.startswith('python -m pip install')]
     assert len(commands) == 2, commands
     assert all('-c requirements/constraints.txt' in c for c in commands)
-    test_command = [c for c in commands if c.endswith('python -m pytest tests')]
+    test_command = [c for c in commands
+                    if c.endswith('python -m pytest tests')]
     with open(osp.join(REPO, '.ci', 'run')) as f:
         ci_lines = [line.strip() for line in f]
     assert test_command and test_command[0] in ci_lines

@@ -3,9 +3,9 @@
 Example::
 
     >>> from mmssl.apis import init_model, extract_features
-    >>> model = init_model(
-    ...     'configs/vcop/vcop_r3d-tiny_1xb8-8x32x32-3clips-40e_synthmotion.py',
-    ...     'work_dirs/vcop/epoch_40.pth', device='cpu')
+    >>> config = 'configs/vcop/vcop_r3d-tiny_1xb8-8x32x32-3clips-40e_' \
+    ...     'synthmotion.py'
+    >>> model = init_model(config, 'work_dirs/vcop/epoch_40.pth', 'cpu')
     >>> out = extract_features(model, ['a.mp4', 'b.mp4'], clip_level=True)
     >>> out['video'].shape, out['clips'].shape  # (2, D), (2, K * crops, D)
 

@@ -66,7 +66,8 @@ def test_normalization_is_refused_for_other_preprocessors():
 def test_recognizer_encoder_is_its_backbone_averaged():
     """A fine-tuned MMAction2 Recognizer3D exports its backbone + average."""
     model = init_model(osp.join(
-        REPO_ROOT, 'configs/benchmarks/finetune/r3d-tiny_finetune_synthmotion.py'))
+        REPO_ROOT,
+        'configs/benchmarks/finetune/r3d-tiny_finetune_synthmotion.py'))
     clip = torch.randn(2, 3, 8, 32, 32)
     with torch.no_grad():
         expected = model.backbone(clip).mean(dim=(2, 3, 4))
