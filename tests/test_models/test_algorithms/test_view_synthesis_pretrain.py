@@ -142,3 +142,27 @@ def test_modes_and_bad_config():
     with pytest.raises(KeyError, match='flow_estimator'):
         model.train_step(moving_squares(), OptimWrapperDict(
             generator=wrappers(model)['generator']))
+
+
+def test_pretrain_checkpoint_loads_into_a_standalone_generator(tmp_path):
+    """The SSL stage's init_cfg (prefix 'generator.') restores exactly G
+    from a checkpoint of this algorithm, as the runner saves it."""
+    from mmengine.runner.checkpoint import save_checkpoint
+    model = build()
+    run(model, wrappers(model), 1)
+    ckpt = tmp_path / 'epoch_1.pth'
+    save_checkpoint(dict(state_dict=model.state_dict(), meta={}), str(ckpt))
+    vae = MODELS.build(
+        dict(type='ViewSynthesisVAE', base_channels=4, latent_channels=4,
+             init_cfg=dict(type='Pretrained', checkpoint=str(ckpt),
+                           prefix='generator.')))
+    vae.init_weights()
+    expected = model.generator.state_dict()
+    assert vae.state_dict().keys() == expected.keys()
+    for key, value in expected.items():
+        assert torch.equal(vae.state_dict()[key], value), key
+    clips = torch.randn(1, 3, 4, 16, 16)
+    torch.manual_seed(0)
+    view = vae.synthesize(clips)
+    torch.manual_seed(0)
+    assert torch.allclose(view, model.generator.synthesize(clips))
