@@ -21,55 +21,62 @@ def _split_parts(x: Tensor, k: int, name: str) -> Tensor:
     return x.reshape(x.shape[0], k, x.shape[1] // k)
 
 
-def greedy_matching_sum(part_dist: Tensor) -> Tensor:
-    """Algorithm 1, lines 8-13, on a batch of ``k x k`` distance matrices.
+@torch.no_grad()
+def greedy_matching(part_dist: Tensor) -> Tensor:
+    """Algorithm 1, lines 8-13: the entries the greedy matching picks.
 
     ``k`` times: take the smallest remaining entry ``D[m, n]`` (ties: the
-    first in row-major order), add it to the distance and remove row ``m``
-    and column ``n``. Vectorised over the leading dimensions; the loop runs
-    over the ``k`` steps only. Differentiable: the gradient reaches the
-    ``k`` selected entries.
+    first in row-major order) and remove row ``m`` and column ``n``.
+    Vectorised over the leading dimensions (the loop runs over the ``k``
+    steps only); no gradient.
 
     Args:
-        part_dist (Tensor): ``(..., k, k)`` part distances.
+        part_dist (Tensor): ``(..., k, k)`` part distances (or any
+            monotone function of them, e.g. their squares).
 
     Returns:
-        Tensor: ``(...)`` minimum matching distances.
+        Tensor: ``(..., k)`` long, the picked entries as flat indices
+        ``m * k + n``, in the order they were picked.
     """
     k = part_dist.shape[-1]
-    if part_dist.shape[-2] != k:
+    if part_dist.dim() < 2 or part_dist.shape[-2] != k:
         raise ValueError(f'expected (..., k, k) distances, got '
                          f'{tuple(part_dist.shape)}')
     lead = part_dist.shape[:-2]
-    flat = part_dist.reshape(*lead, k * k)
-    removed = torch.zeros_like(flat, dtype=torch.bool)
-    rows = torch.arange(k * k, device=flat.device) // k
-    cols = torch.arange(k * k, device=flat.device) % k
-    total = flat.new_zeros(lead)
-    for _ in range(k):
-        value, idx = flat.masked_fill(removed, float('inf')).min(dim=-1)
-        total = total + value
-        hit_row = (rows == (idx // k).unsqueeze(-1))
-        hit_col = (cols == (idx % k).unsqueeze(-1))
-        removed = removed | hit_row | hit_col
-    return total
+    dist = part_dist.reshape(-1, k, k).clone()  # a copy: filled with inf
+    rows = torch.arange(dist.shape[0], device=dist.device)
+    picked = torch.empty(
+        dist.shape[0], k, dtype=torch.long, device=dist.device)
+    row_sum = torch.zeros_like(rows)
+    col_sum = torch.zeros_like(rows)
+    for step in range(k - 1):
+        idx = dist.view(-1, k * k).argmin(dim=-1)
+        picked[:, step] = idx
+        row, col = idx // k, idx % k
+        row_sum += row
+        col_sum += col
+        dist[rows, row, :] = float('inf')
+        dist[rows, :, col] = float('inf')
+    # one row and one column are left: the last pick needs no search
+    last = k * (k - 1) // 2
+    picked[:, k - 1] = (last - row_sum) * k + (last - col_sum)
+    return picked.view(*lead, k)
 
 
-def _part_distances(x: Tensor, y: Tensor, k: int, squared: bool) -> Tensor:
-    """``(N, M, k, k)`` Euclidean distances between the parts of every
-    ``x_n`` and ``y_m``: entry ``[n, m, i, j] = ||x_n^(i) - y_m^(j)||``."""
-    xp = _split_parts(x, k, 'x').transpose(0, 1)  # (k, N, d)
-    yp = _split_parts(y, k, 'y').transpose(0, 1)  # (k, M, d)
-    if xp.shape[-1] != yp.shape[-1]:
-        raise ValueError(f'shuffle_distance: x and y differ in feature size '
-                         f'({x.shape[1]} vs {y.shape[1]})')
-    # (||a||^2 + ||b||^2 - 2 a.b) for all part pairs in one batched matmul
-    dot = torch.einsum('ind,jmd->nmij', xp, yp)
-    sq = ((xp * xp).sum(-1).t()[:, None, :, None] +
-          (yp * yp).sum(-1).t()[None, :, None, :] - 2 * dot).clamp_min(0)
-    if squared:
-        return sq
-    # sqrt'(0) is infinite: identical parts get a zero gradient instead
+def greedy_matching_sum(part_dist: Tensor) -> Tensor:
+    """Minimum matching distance of ``(..., k, k)`` part distances: the sum
+    of the entries :func:`greedy_matching` picks (differentiable through
+    them).
+
+    Returns:
+        Tensor: ``(...)``.
+    """
+    picked = greedy_matching(part_dist)
+    return part_dist.flatten(-2).gather(-1, picked).sum(-1)
+
+
+def _safe_sqrt(sq: Tensor) -> Tensor:
+    """``sqrt`` with a zero gradient at 0 (``sqrt'(0)`` is infinite)."""
     return torch.where(sq > 0, sq.clamp_min(1e-12).sqrt(), sq)
 
 
@@ -98,7 +105,30 @@ def shuffle_distance(x: Tensor, y: Tensor, k: int,
     """
     if x.dtype in (torch.float16, torch.bfloat16):
         x, y = x.float(), y.float()
-    return greedy_matching_sum(_part_distances(x, y.to(x), k, squared))
+    xp = _split_parts(x, k, 'x')  # (N, k, d)
+    yp = _split_parts(y.to(x), k, 'y')  # (M, k, d)
+    if xp.shape[-1] != yp.shape[-1]:
+        raise ValueError(f'shuffle_distance: x and y differ in feature size '
+                         f'({x.shape[1]} vs {y.shape[1]})')
+    n, m = xp.shape[0], yp.shape[0]
+    # all part dot products in one matmul: (N k, M k) viewed (N, k, M, k)
+    dot = (xp.reshape(n * k, -1) @ yp.reshape(m * k, -1).t()).view(
+        n, k, m, k)
+    xx, yy = (xp * xp).sum(-1), (yp * yp).sum(-1)  # (N, k), (M, k)
+    with torch.no_grad():
+        # (N, M, k, k) squared part distances; the square is monotone, so
+        # the greedy picks the same entries as on the distances
+        sq = dot.permute(0, 2, 1, 3).mul(-2).add_(
+            xx[:, None, :, None]).add_(yy[None, :, None, :])
+        picked = greedy_matching(sq)  # (N, M, k)
+    # the gradient flows through the k picked entries only
+    rows, cols = picked // k, picked % k
+    n_idx = torch.arange(n, device=x.device)[:, None, None]
+    m_idx = torch.arange(m, device=x.device)[None, :, None]
+    sq_picked = (xx[n_idx, rows] + yy[m_idx, cols] -
+                 2 * dot[n_idx, rows, m_idx, cols]).clamp_min(0)
+    dist = sq_picked if squared else _safe_sqrt(sq_picked)
+    return dist.sum(-1)
 
 
 def paired_shuffle_distance(x: Tensor, y: Tensor, k: int,
@@ -124,6 +154,4 @@ def paired_shuffle_distance(x: Tensor, y: Tensor, k: int,
     yp = _split_parts(y.to(x), k, 'y')
     diff = xp[:, :, None, :] - yp[:, None, :, :]  # (N, k, k, d)
     sq = (diff * diff).sum(-1)
-    dist = sq if squared else torch.where(
-        sq > 0, sq.clamp_min(1e-12).sqrt(), sq)
-    return greedy_matching_sum(dist)
+    return greedy_matching_sum(sq if squared else _safe_sqrt(sq))
