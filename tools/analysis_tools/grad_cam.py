@@ -191,7 +191,7 @@ def draw(raw, cams, chosen, labels, classes, scores, views, names, args,
                             target_class=target,
                             score=round(float(scores[row]), 4)))
     fig.suptitle(title, fontsize=8)
-    fig.tight_layout(h_pad=1.6)
+    fig.tight_layout(h_pad=1.6, rect=(0, 0, 1, 1 - 0.35 / fig.get_figheight()))
     save_figure_small(fig, png)
     plt.close(fig)
     return records
