@@ -56,10 +56,10 @@ def warp_clip(clips: Tensor, flow: Tensor) -> Tensor:
         Tensor: ``(N, C, T - 1, H, W)``, estimate of ``clips[:, :, :-1]``.
     """
     batch, channels, frames, height, width = clips.shape
-    if flow.shape != (batch, 2, frames - 1, height, width):
-        raise ValueError(f'flow must be {(batch, 2, frames - 1, height, width)}'
-                         f' for clips {tuple(clips.shape)}, got '
-                         f'{tuple(flow.shape)}')
+    expected = (batch, 2, frames - 1, height, width)
+    if flow.shape != expected:
+        raise ValueError(f'flow must be {expected} for clips '
+                         f'{tuple(clips.shape)}, got {tuple(flow.shape)}')
     nxt = clips[:, :, 1:].transpose(1, 2).flatten(0, 1)
     flat_flow = flow.transpose(1, 2).flatten(0, 1)
     warped = backward_warp(nxt, flat_flow)

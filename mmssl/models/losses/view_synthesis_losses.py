@@ -2,7 +2,8 @@
 
 Pure tensor functions of "Self-supervised video representation learning by
 segment sampling-rate and order prediction" (Fig. 3); the choices where
-the paper is silent are in ``docs/methods/segment_rate_order_view_synthesis.md``.
+the paper is silent are in
+``docs/methods/segment_rate_order_view_synthesis.md``.
 Every loss is a mean over its elements (the paper's ``1/n sum``).
 """
 import torch
