@@ -4,12 +4,15 @@ write their JSON report and PNG."""
 import json
 import os.path as osp
 
+import numpy as np
 import pytest
+import torch
 from mmengine.config import Config
 from probe_fixtures import REPO_ROOT, VCOP_TINY, tiny_checkpoint
 from tool_modules import load_tool
 
-from mmssl.evaluation.feature_cache import extract_features
+from mmssl.evaluation.feature_cache import (extract_features,
+                                            load_feature_cache)
 from mmssl.utils import register_all_modules
 from mmssl.utils.config_overrides import apply_overrides
 
@@ -18,6 +21,15 @@ FINETUNE = osp.join(REPO_ROOT, 'configs', 'benchmarks', 'finetune',
 PRETRAIN = osp.join(REPO_ROOT, VCOP_TINY)
 CLASSES = ['move_right', 'move_left', 'move_up', 'move_down',
            'orbit_clockwise', 'orbit_anticlockwise', 'zoom_in', 'zoom_out']
+
+
+def cache_names(cache):
+    """Video paths per split of a feature cache, in feature order."""
+    with open(osp.join(cache, 'meta.json')) as f:
+        splits = json.load(f)['splits']
+    return {split: [name for shard in info['shards'] for name in torch.load(
+        osp.join(cache, shard), weights_only=True)['filenames']]
+        for split, info in splits.items()}
 
 
 def tool(name):
@@ -95,6 +107,20 @@ def test_tsne_and_gallery_tools(cache, tmp_path):
         assert all(h['correct'] == (h['label'] == query['label'])
                    for h in hits)
     assert osp.getsize(tmp_path / 'gallery' / 'retrieval_gallery.png') > 0
+    # neighbours equal a brute-force cosine ranking of the cached features
+    gallery_feats, _, _ = load_feature_cache(cache, 'train')
+    query_feats, _, _ = load_feature_cache(cache, 'val')
+    names = cache_names(cache)
+    g = gallery_feats.numpy() / np.linalg.norm(gallery_feats.numpy(), axis=1,
+                                               keepdims=True)
+    for query in gallery['queries']:
+        q = query_feats[names['val'].index(query['query'])].numpy()
+        sims = g @ (q / np.linalg.norm(q))
+        best = np.argsort(-sims, kind='stable')[:3]
+        assert [h['video'] for h in query['neighbours']] == [
+            names['train'][i] for i in best]
+        assert [h['similarity'] for h in query['neighbours']] == \
+            pytest.approx(sims[best].tolist(), abs=1e-5)
 
 
 @pytest.mark.parametrize('config', [FINETUNE, PRETRAIN])
