@@ -122,9 +122,13 @@ def test_rate_range_and_independent_rates():
 def test_shrink_largest_rate_keeps_distinct_rates_and_rank():
     # 8 -> the largest unused value below (6), handed out by rank: the
     # segment that had 8 keeps the larger of {7, 6}
-    assert shrink_largest_rate(np.array([8, 7, 2]), True).tolist() == [7, 6, 2]
-    assert shrink_largest_rate(np.array([3, 1, 2]), True).tolist() == [2, 1, 2]
-    assert shrink_largest_rate(np.array([5, 5, 2]), False).tolist() == [4, 5, 2]
+    def shrink(rates, distinct):
+        return shrink_largest_rate(np.array(rates), distinct).tolist()
+
+    assert shrink([8, 7, 2], True) == [7, 6, 2]
+    # no free value below 3: rates start to repeat
+    assert shrink([3, 1, 2], True) == [2, 1, 2]
+    assert shrink([5, 5, 2], False) == [4, 5, 2]
 
 
 @pytest.mark.parametrize('total', [16, 20, 30, 48, 60, 120])

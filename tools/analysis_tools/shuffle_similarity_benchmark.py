@@ -13,15 +13,17 @@ and prints medians and their ratio as JSON:
   against a queue of ``--queue`` keys;
 - ``iteration`` (with ``--config``): a whole ``train_step`` of the
   ``SegmentRateOrder`` model of the config (backbone, heads, key encoder,
-  queue update) on random clips, once with the config's shuffle-similarity
-  loss and once with the cosine loss (``view_synthesizer`` removed, so
-  both runs do the same work besides the similarity).
+  queue update; queue size ``--queue``) on random clips, once with the
+  config's shuffle-similarity loss and once with the cosine loss
+  (``view_synthesizer`` removed, so both runs do the same work besides
+  the similarity).
 
-Example (the paper setting: queue 16384, batch 16)::
+Example (the paper setting: queue 16384, batch 16; the command and the
+numbers are in docs/methods/segment_rate_order.md)::
 
-    OMP_NUM_THREADS=1 python tools/analysis_tools/shuffle_similarity_benchmark.py \\
-        --queue 16384 --batch 16 --config \\
-        configs/segment_rate_order/sro_r2plus1d-vcop_1xb16-16x112x112-300e_ucf101-split1.py
+    OMP_NUM_THREADS=1 python \\
+        tools/analysis_tools/shuffle_similarity_benchmark.py \\
+        --queue 16384 --batch 16 --config CONFIG
 """
 import argparse
 import json
@@ -88,10 +90,10 @@ def loss_benchmark(args: argparse.Namespace) -> dict:
         ratio=med['shuffle'] / med['cosine'])
 
 
-def build_model(cfg, cosine: bool):
+def build_model(cfg, cosine: bool, queue: int):
     from mmssl.registry import MODELS
     model_cfg = cfg.model.copy()
-    model_cfg['view_synthesizer'] = None
+    model_cfg.update(view_synthesizer=None, queue_size=queue)
     if cosine:
         model_cfg['loss_contrast'] = dict(
             type='QueueInfoNCELoss', temperature=0.07)
@@ -128,8 +130,8 @@ def iteration_benchmark(args: argparse.Namespace) -> dict:
         ],
         data_samples=data_samples)
     models = {
-        'cosine': build_model(cfg, True),
-        'shuffle': build_model(cfg, False)
+        'cosine': build_model(cfg, True, args.queue),
+        'shuffle': build_model(cfg, False, args.queue)
     }
     wrappers = {
         name: OptimWrapper(torch.optim.SGD(m.parameters(), lr=1e-3))
@@ -153,6 +155,10 @@ def iteration_benchmark(args: argparse.Namespace) -> dict:
 
 def main() -> None:
     args = parse_args()
+    from mmengine.logging import MMLogger
+
+    # keep the weight-initialisation log out of the JSON on stdout
+    MMLogger.get_instance('shuffle_similarity_benchmark', log_level='WARNING')
     report = dict(
         queue=args.queue,
         batch=args.batch,

@@ -49,7 +49,23 @@ model = dict(
 
 # IV-D: resize to 128x171, random 112x112 crop, colour jitter of
 # brightness, contrast and saturation (strengths not given: 0.4, applied
-# with p 0.8), horizontal flip; one draw per clip (query and key).
+# with p 0.8), horizontal flip; one draw per clip (query and key). The
+# ablation configs reuse these pieces around their own sampler.
+clip_augment = dict(
+    type='PerClipTransform',
+    transforms=[
+        dict(type='RandomCrop', size=112),
+        dict(
+            type='ClipColorJitter',
+            brightness=0.4,
+            contrast=0.4,
+            saturation=0.4,
+            hue=0.0,
+            p=0.8),
+        dict(type='Flip', flip_ratio=0.5),
+    ])
+pack_inputs = dict(
+    type='PackSSLInputs', target_keys=('order_label', 'segment_rates'))
 train_pipeline = [
     dict(type='SafeDecordInit'),
     dict(
@@ -60,22 +76,9 @@ train_pipeline = [
         num_clips=2),
     dict(type='DecordDecodeUnion'),
     dict(type='Resize', scale=(171, 128), keep_ratio=False),
-    dict(
-        type='PerClipTransform',
-        transforms=[
-            dict(type='RandomCrop', size=112),
-            dict(
-                type='ClipColorJitter',
-                brightness=0.4,
-                contrast=0.4,
-                saturation=0.4,
-                hue=0.0,
-                p=0.8),
-            dict(type='Flip', flip_ratio=0.5),
-        ]),
+    clip_augment,
     dict(type='FormatShape', input_format='NCTHW'),
-    dict(
-        type='PackSSLInputs', target_keys=('order_label', 'segment_rates'))
+    pack_inputs,
 ]
 
 # IV-D: SGD, lr 1e-3, momentum 0.9, weight decay 5e-4; lr x 0.1 after 200

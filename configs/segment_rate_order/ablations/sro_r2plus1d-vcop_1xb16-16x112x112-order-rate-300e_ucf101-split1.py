@@ -13,21 +13,8 @@ train_pipeline = [
         num_clips=1),
     dict(type='DecordDecodeUnion'),
     dict(type='Resize', scale=(171, 128), keep_ratio=False),
-    dict(
-        type='PerClipTransform',
-        transforms=[
-            dict(type='RandomCrop', size=112),
-            dict(
-                type='ClipColorJitter',
-                brightness=0.4,
-                contrast=0.4,
-                saturation=0.4,
-                hue=0.0,
-                p=0.8),
-            dict(type='Flip', flip_ratio=0.5),
-        ]),
+    {{_base_.clip_augment}},
     dict(type='FormatShape', input_format='NCTHW'),
-    dict(
-        type='PackSSLInputs', target_keys=('order_label', 'segment_rates'))
+    {{_base_.pack_inputs}},
 ]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
