@@ -3,9 +3,3 @@
 # MI-InfoNCE with 3 negative I-frames per other video.
 _base_ = ['./_base_/csvr_tiny_stage.py']
 model = dict(stage='context')
-optim_wrapper = dict(
-    constructor='PerModuleOptimWrapperConstructor',
-    backbone={{_base_.sgd}},
-    video_neck={{_base_.sgd}},
-    iframe_backbone={{_base_.sgd}},
-    iframe_neck={{_base_.sgd}})

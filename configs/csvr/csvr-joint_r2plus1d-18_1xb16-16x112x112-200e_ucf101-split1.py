@@ -11,17 +11,3 @@ model = dict(
         'epoch_50.pth',
         video='work_dirs/csvr-video_r2plus1d-18_1xb16-16x112x112-50e_'
         'ucf101-split1/epoch_50.pth'))
-optim_wrapper = dict(
-    constructor='PerModuleOptimWrapperConstructor',
-    backbone={{_base_.sgd}},
-    video_neck={{_base_.sgd}},
-    iframe_backbone={{_base_.sgd}},
-    iframe_neck={{_base_.sgd}},
-    pose_generator={{_base_.sgd}},
-    pose_discriminator={{_base_.sgd}},
-    dynamic_neck={{_base_.sgd}},
-    integration={{_base_.sgd}},
-    video_reconstructor={{_base_.sgd}},
-    video_predictor={{_base_.sgd}},
-    reconstructor_discriminator={{_base_.sgd}},
-    predictor_discriminator={{_base_.sgd}})

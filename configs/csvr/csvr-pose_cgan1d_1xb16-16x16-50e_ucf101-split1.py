@@ -4,7 +4,3 @@
 _base_ = ['./_base_/csvr_ucf101_stage.py']
 model = dict(stage='pose')
 train_cfg = dict(max_epochs=50)
-optim_wrapper = dict(
-    constructor='PerModuleOptimWrapperConstructor',
-    pose_generator={{_base_.sgd}},
-    pose_discriminator={{_base_.sgd}})

@@ -3,7 +3,3 @@
 # csvr-pose_cgan1d_1xb16-16x16-50e_ucf101-split1.py.
 _base_ = ['./_base_/csvr_tiny_stage.py']
 model = dict(stage='pose')
-optim_wrapper = dict(
-    constructor='PerModuleOptimWrapperConstructor',
-    pose_generator={{_base_.sgd}},
-    pose_discriminator={{_base_.sgd}})

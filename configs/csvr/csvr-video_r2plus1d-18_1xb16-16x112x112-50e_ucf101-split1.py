@@ -8,13 +8,3 @@ model = dict(
         pose='work_dirs/csvr-pose_cgan1d_1xb16-16x16-50e_ucf101-split1/'
         'epoch_50.pth'))
 train_cfg = dict(max_epochs=50)
-optim_wrapper = dict(
-    constructor='PerModuleOptimWrapperConstructor',
-    backbone={{_base_.sgd}},
-    video_neck={{_base_.sgd}},
-    dynamic_neck={{_base_.sgd}},
-    integration={{_base_.sgd}},
-    video_reconstructor={{_base_.sgd}},
-    video_predictor={{_base_.sgd}},
-    reconstructor_discriminator={{_base_.sgd}},
-    predictor_discriminator={{_base_.sgd}})

@@ -8,13 +8,3 @@ model = dict(
     stage_checkpoints=dict(
         pose='work_dirs/csvr_tiny_pose/epoch_10.pth'))
 train_cfg = dict(max_epochs=5)
-optim_wrapper = dict(
-    constructor='PerModuleOptimWrapperConstructor',
-    backbone={{_base_.sgd}},
-    video_neck={{_base_.sgd}},
-    dynamic_neck={{_base_.sgd}},
-    integration={{_base_.sgd}},
-    video_reconstructor={{_base_.sgd}},
-    video_predictor={{_base_.sgd}},
-    reconstructor_discriminator={{_base_.sgd}},
-    predictor_discriminator={{_base_.sgd}})

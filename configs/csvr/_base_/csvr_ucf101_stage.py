@@ -10,13 +10,17 @@ _base_ = [
     './csvr_r2plus1d-18_model.py', '../../_base_/datasets/ucf101_split1.py',
     '../../_base_/default_runtime.py'
 ]
-pose_file = 'data/ucf101/poses_ucf101.pkl'
+pose_file = 'data/ucf101/poses_mediapipe.pkl'
 batch_size = 16
 sgd = dict(
     type='OptimWrapper',
     optimizer=dict(
         type='SGD', lr=0.0005 * batch_size, momentum=0.9,
         weight_decay=0.005))
+# one SGD optimizer per trained module (generators, encoders and
+# discriminators each their own; PerModuleOptimWrapperConstructor)
+optim_wrapper = dict(
+    constructor='PerModuleOptimWrapperConstructor', every_module=sgd)
 augment = [
     dict(type='RandomResizedCrop', area_range=(0.4, 1.0)),
     dict(type='Resize', scale=(112, 112), keep_ratio=False),

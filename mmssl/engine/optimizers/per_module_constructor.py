@@ -20,7 +20,15 @@ class PerModuleOptimWrapperConstructor:
             pose_generator=dict(type='OptimWrapper', optimizer=dict(...)),
             pose_discriminator=dict(type='OptimWrapper', optimizer=...))
 
-    Every key names an attribute of the model (unwrapped from DDP); its
+    ``every_module=dict(...)`` gives that wrapper config to every other
+    direct submodule with trainable parameters (not ``data_preprocessor``),
+    so a config need not list them::
+
+        optim_wrapper = dict(
+            constructor='PerModuleOptimWrapperConstructor',
+            every_module=dict(type='OptimWrapper', optimizer=dict(...)))
+
+    Every other key names an attribute of the model (unwrapped from DDP); its
     wrapper holds exactly that module's parameters (built by MMEngine's
     ``DefaultOptimWrapperConstructor``, so ``paramwise_cfg`` inside a
     key's config works as usual). A key set to None is dropped (an
@@ -49,8 +57,15 @@ class PerModuleOptimWrapperConstructor:
     def __call__(self, model: nn.Module) -> OptimWrapperDict:
         if hasattr(model, 'module'):
             model = model.module
+        cfgs = dict(self.optim_wrapper_cfg)
+        every = cfgs.pop('every_module', None)
+        if every is not None:
+            for name, module in model.named_children():
+                if name not in cfgs and name != 'data_preprocessor' and any(
+                        p.requires_grad for p in module.parameters()):
+                    cfgs[name] = every
         wrappers = {}
-        for name, cfg in self.optim_wrapper_cfg.items():
+        for name, cfg in cfgs.items():
             module = getattr(model, name, None)
             if not isinstance(module, nn.Module):
                 children = [n for n, m in model.named_children()]

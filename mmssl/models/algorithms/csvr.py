@@ -56,7 +56,8 @@ class CSVR(CSVRTrainStepMixin, BaseSSLAlgorithm):
             generators, two backward passes) or ``'one_stage'`` (OSGAN).
         adversarial_type (str): ``'vanilla'`` or ``'wgan'``.
         adversarial_weight (float): Generator adversarial term weight.
-        gp_weight (float): WGAN-GP weight of the pose discriminator.
+        gp_weight (float): WGAN-GP weight of the pose discriminator;
+            Eq. 1 adds the penalty with weight 1. Defaults to 1.
         video_gp_weight (float): The same for the video discriminators
             (Eq. 6-7 have none). Defaults to 0.
         pose_feature_layer (int): Encoder layer of ``G_p`` giving ``f_d``
@@ -83,7 +84,7 @@ class CSVR(CSVRTrainStepMixin, BaseSSLAlgorithm):
                  gan_update: str = 'alternating',
                  adversarial_type: str = 'vanilla',
                  adversarial_weight: float = 1.0,
-                 gp_weight: float = 10.0,
+                 gp_weight: float = 1.0,
                  video_gp_weight: float = 0.0,
                  pose_feature_layer: int = -1,
                  data_preprocessor: Optional[dict] = None,

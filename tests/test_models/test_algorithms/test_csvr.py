@@ -172,3 +172,14 @@ def test_vnetwork_backbone_loads_into_recognizer3d():
                                csvr.backbone.state_dict())
     paper = Config.fromfile(PAPER).model.backbone
     assert paper == Config.fromfile(FINETUNE).model.backbone
+
+
+def test_every_module_wrappers_follow_the_stage():
+    model = build(stage='video')
+    wrappers = build_optim_wrapper(model, dict(
+        constructor='PerModuleOptimWrapperConstructor',
+        every_module=dict(optimizer=dict(type='SGD', lr=0.1)),
+        backbone=dict(optimizer=dict(type='SGD', lr=0.5))))
+    trained = set(STAGE_MODULES['video']) - {'pose_generator'}  # frozen
+    assert set(wrappers.keys()) == trained
+    assert wrappers['backbone'].get_lr()['lr'] == [0.5]
