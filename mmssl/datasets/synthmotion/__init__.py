@@ -88,3 +88,12 @@ __all__ += [
     'ARTICULATED_CLASSES', 'ARTICULATED_DEFAULT_PARAMS',
     'generate_articulated', 'ensure_articulated', 'is_articulated_up_to_date'
 ]
+# appearance pairs + visible motion: RGB models can be ranked (variant 'rgb')
+from .rgb_variant import (RGB_DEFAULT_PARAMS,  # noqa: E402
+                          ensure_synthmotion_rgb, generate_synthmotion_rgb,
+                          render_rgb_video)
+
+__all__ += [
+    'RGB_DEFAULT_PARAMS', 'ensure_synthmotion_rgb', 'generate_synthmotion_rgb',
+    'render_rgb_video'
+]

@@ -4,6 +4,8 @@ import os.path as osp
 import shutil
 from typing import Callable, Dict, List, Optional, Sequence
 
+import numpy as np
+
 from .layout import (SPLITS, dir_lock, read_meta, synthmotion_paths,
                      video_rng, write_json)
 from .params import (DEFAULT_PARAMS, SYNTHMOTION_CLASSES,
@@ -16,9 +18,24 @@ __all__ = [
 ]
 
 
+def _render_default(params: dict, split: str, label: int,
+                    index: int) -> np.ndarray:
+    """SynthMotion's video ``index`` of class ``label`` in ``split``."""
+    return render_video(
+        label, video_rng(params['seed'], split, label, index),
+        params['num_frames'], params['height'], params['width'],
+        motion=params['motion'])
+
+
 def _generate_unlocked(out_dir: str, params: dict,
-                       progress: Optional[Callable[[str], None]]
+                       progress: Optional[Callable[[str], None]],
+                       render: Callable[..., np.ndarray] = _render_default,
+                       variant: Optional[str] = None,
+                       version: int = SYNTHMOTION_VERSION
                        ) -> Dict[str, str]:
+    """Write the dataset; ``render(params, split, label, index)`` draws
+    each video, ``variant`` / ``version`` go into ``meta.json`` (variants
+    that share SynthMotion's classes and layout, e.g. ``'rgb'``)."""
     paths = synthmotion_paths(out_dir)
     old_meta = read_meta(out_dir)
     if old_meta is None and osp.exists(paths['video_dir']):
@@ -29,12 +46,14 @@ def _generate_unlocked(out_dir: str, params: dict,
     # interrupted run is recognised (and regenerated) later.
     meta = dict(
         dataset='synthmotion',
-        generator_version=SYNTHMOTION_VERSION,
+        generator_version=version,
         params=params,
         classes=list(SYNTHMOTION_CLASSES),
         video_ext=VIDEO_EXT,
         fourcc=VIDEO_FOURCC,
         complete=False)
+    if variant is not None:
+        meta['variant'] = variant
     write_json(paths['meta'], meta)
     if osp.isdir(paths['video_dir']):
         shutil.rmtree(paths['video_dir'])
@@ -50,10 +69,7 @@ def _generate_unlocked(out_dir: str, params: dict,
             os.makedirs(class_dir, exist_ok=True)
             for index in range(counts[split]):
                 rel = f'videos/{name}/{split}_{name}_{index:04d}{VIDEO_EXT}'
-                frames = render_video(
-                    label, video_rng(params['seed'], split, label, index),
-                    params['num_frames'], params['height'], params['width'],
-                    motion=params['motion'])
+                frames = render(params, split, label, index)
                 write_video(osp.join(out_dir, rel), frames, params['fps'])
                 lines.append(f'{rel} {label}\n')
                 if progress is not None:
@@ -70,10 +86,13 @@ def _generate_unlocked(out_dir: str, params: dict,
     return paths
 
 
-def _is_up_to_date(out_dir: str, params: dict) -> bool:
+def _is_up_to_date(out_dir: str, params: dict,
+                   variant: Optional[str] = None,
+                   version: int = SYNTHMOTION_VERSION) -> bool:
     meta = read_meta(out_dir)
     if (meta is None or not meta.get('complete')
-            or meta.get('generator_version') != SYNTHMOTION_VERSION
+            or meta.get('variant') != variant
+            or meta.get('generator_version') != version
             # datasets written before the ``motion`` option accelerate
             or dict(DEFAULT_PARAMS, **(meta.get('params') or {})) != params
             or meta.get('classes') != list(SYNTHMOTION_CLASSES)):

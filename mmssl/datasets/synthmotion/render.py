@@ -1,4 +1,6 @@
 """Rendering of one SynthMotion video (appearance, motion, rasterisation)."""
+from typing import Dict, Tuple
+
 import numpy as np
 
 from .appearance import (BG_DRIFT_RANGE, HALF_SIZE_RANGE,
@@ -6,7 +8,7 @@ from .appearance import (BG_DRIFT_RANGE, HALF_SIZE_RANGE,
 from .motion import object_motion
 from .params import MOTION_TIMINGS, SYNTHMOTION_CLASSES
 
-__all__ = ['render_video']
+__all__ = ['render_video', 'draw_appearance', 'rasterise_video']
 
 
 def render_video(label: int,
@@ -55,7 +57,49 @@ def render_video(label: int,
     s = float(min(height, width))
 
     # ---- appearance (independent of the label) ----
-    bg_tex = Texture(rng, s, contrast=rng.uniform(0.3, 1.0))
+    look = draw_appearance(rng, s)
+
+    # ---- motion (depends on the label) ----
+    centres, sizes = object_motion(label, rng, num_frames, height, width,
+                                   look['half_size'], motion)
+
+    frames = rasterise_video(
+        centres=centres, sizes=sizes, height=height, width=width, **look)
+    if not return_meta:
+        return frames
+    meta = dict(
+        centres=centres,
+        sizes=sizes,
+        bg_drift=look['bg_drift'],
+        shape=look['shape'],
+        texture=look['obj_tex'].kind,
+        background=look['bg_tex'].kind)
+    return frames, meta
+
+
+def draw_appearance(rng: np.random.Generator,
+                    s: float,
+                    bg_contrast_scale: float = 1.0,
+                    bg_drift_range: Tuple[float, float] = BG_DRIFT_RANGE
+                    ) -> Dict[str, object]:
+    """Draw the label-independent appearance of one video.
+
+    Args:
+        rng (np.random.Generator): Source of randomness (drawn first, so one
+            state gives the same appearance for every class).
+        s (float): Frame size S = min(H, W) in pixels.
+        bg_contrast_scale (float): Factor on the background texture's
+            contrast (drawn in (0.3, 1.0)). Defaults to 1.
+        bg_drift_range (tuple[float, float]): Total background drift over
+            the video, as fractions of S. Defaults to ``BG_DRIFT_RANGE``.
+
+    Returns:
+        dict: ``bg_tex``, ``obj_tex``, ``shape``, ``aspect``, ``orient``,
+        ``half_size`` (pixels) and ``bg_drift`` ((2, ) pixels), the keyword
+        arguments of :func:`rasterise_video` besides the motion.
+    """
+    bg_tex = Texture(rng, s,
+                     contrast=bg_contrast_scale * rng.uniform(0.3, 1.0))
     # Redraw the object's texture until its mean colour stands out from the
     # background's (a label-independent rejection step).
     for _ in range(20):
@@ -67,18 +111,44 @@ def render_video(label: int,
     aspect = rng.uniform(0.55, 0.9)
     orient = rng.uniform(0, 2 * np.pi)
     half_size = rng.uniform(*HALF_SIZE_RANGE) * s
-    drift_len = rng.uniform(*BG_DRIFT_RANGE) * s
+    drift_len = rng.uniform(*bg_drift_range) * s
     drift_ang = rng.uniform(0, 2 * np.pi)
     bg_drift = drift_len * np.array([np.cos(drift_ang), np.sin(drift_ang)])
+    return dict(bg_tex=bg_tex, obj_tex=obj_tex, shape=shape, aspect=aspect,
+                orient=orient, half_size=half_size, bg_drift=bg_drift)
 
-    # ---- motion (depends on the label) ----
-    centres, sizes = object_motion(label, rng, num_frames, height, width,
-                                   half_size, motion)
 
-    # ---- rasterise: arrays of shape (T, H, W), float32 for speed ----
+def rasterise_video(bg_tex: Texture, obj_tex: Texture, shape: str,
+                    aspect: float, orient: float, half_size: float,
+                    bg_drift: np.ndarray, centres: np.ndarray,
+                    sizes: np.ndarray, height: int,
+                    width: int) -> np.ndarray:
+    """Draw the textured object over the drifting textured background.
+
+    Vectorised over all frames and pixels (float32), with anti-aliased
+    object edges and sub-pixel motion; the object's texture is attached to
+    it (moves and scales with it).
+
+    Args:
+        bg_tex (Texture): Background texture.
+        obj_tex (Texture): Object texture.
+        shape (str): One of ``SHAPES``.
+        aspect (float): Shape aspect ratio.
+        orient (float): Object orientation (radians).
+        half_size (float): Reference half-size (pixels) of the texture.
+        bg_drift (np.ndarray): Total background displacement (x, y) over
+            the video, shape (2, ).
+        centres (np.ndarray): Object centres (x, y), shape (T, 2).
+        sizes (np.ndarray): Object half-sizes in pixels, shape (T, ).
+        height (int): H.
+        width (int): W.
+
+    Returns:
+        np.ndarray: RGB frames, shape (T, H, W, 3), dtype uint8.
+    """
     f32 = np.float32
-    tau = (np.linspace(0.0, 1.0, num_frames)
-           if num_frames > 1 else np.zeros(1)).astype(f32)[:, None, None]
+    tau = (np.linspace(0.0, 1.0, len(centres))
+           if len(centres) > 1 else np.zeros(1)).astype(f32)[:, None, None]
     ys, xs = np.meshgrid(
         np.arange(height, dtype=f32), np.arange(width, dtype=f32),
         indexing='ij')
@@ -100,14 +170,4 @@ def render_video(label: int,
     a = alpha[inside][:, None]
     fg = obj_tex.colour(u[inside] * f32(half_size), v[inside] * f32(half_size))
     frames[inside] = frames[inside] * (1 - a) + fg * a
-    frames = np.clip(np.rint(frames * 255), 0, 255).astype(np.uint8)
-    if not return_meta:
-        return frames
-    meta = dict(
-        centres=centres,
-        sizes=sizes,
-        bg_drift=bg_drift,
-        shape=shape,
-        texture=obj_tex.kind,
-        background=bg_tex.kind)
-    return frames, meta
+    return np.clip(np.rint(frames * 255), 0, 255).astype(np.uint8)
