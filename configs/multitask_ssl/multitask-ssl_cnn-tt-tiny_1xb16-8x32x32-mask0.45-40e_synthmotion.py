@@ -11,6 +11,7 @@
 # The baselines of Tables 9-13 switch branches off (*_contrast-only_*,
 # *_mae-only_*, *_order-only_*).
 _base_ = [
+    '../_base_/models/multitask_ssl.py',
     '../_base_/models/cnn_temporal_transformer_tiny.py',
     '../_base_/datasets/synthmotion.py', '../_base_/default_runtime.py'
 ]
@@ -20,42 +21,15 @@ patch_size = 8  # = the stem's output stride: one CNN map cell per patch
 num_segments = 4  # 4! = 24 order classes, 2 frames per segment
 mask_ratio = 0.45  # Table 7
 
+# configs/_base_/models/multitask_ssl.py with the tiny encoder and narrower
+# heads
 model = dict(
-    type='MultiTaskSSL',
     backbone={{_base_.cnn_tt_tiny_backbone}},
-    # 3.5: projection head + InfoNCE over the batch, tau 0.07 (Table 7),
-    # negatives gathered across ranks
-    contrast_neck=dict(
-        type='MLPProjectionNeck',
-        in_channels=None,
-        hidden_channels=128,
-        num_hidden_layers=1,
-        out_channels=64),
-    contrast_head=dict(
-        type='CVRLHead',
-        loss=dict(
-            type='InstanceContrastiveLoss',
-            temperature=0.07,
-            symmetric=True,
-            gather_distributed=True)),
-    # 3.4: decoder of the masked patches, loss on masked patches only
-    decoder=dict(type='FramePixelDecoder', embed_dims=64, depth=1),
-    reconstruction_head=dict(
-        type='MaskedPixelHead', patch_size=patch_size, tubelet_size=1),
-    # 3.6: L_temp = L_order + L_motion
-    order_head=dict(
-        type='SegmentSequenceClsHead',
-        num_segments=num_segments,
-        hidden_channels=128,
-        name='order'),
-    direction_head=dict(
-        type='SegmentSequenceClsHead',
-        num_segments=num_segments,
-        hidden_channels=128,
-        name='direction'),
-    # 3.7: alpha, beta, gamma (not given in the paper)
-    loss_weights=dict(contrast=1.0, reconstruction=1.0, temporal=1.0),
-    data_preprocessor={{_base_.cnn_tt_data_preprocessor}})
+    contrast_neck=dict(hidden_channels=128, out_channels=64),
+    decoder=dict(embed_dims=64, depth=1),
+    reconstruction_head=dict(patch_size=patch_size),
+    order_head=dict(hidden_channels=128),
+    direction_head=dict(hidden_channels=128))
 
 # 3.2 / Table 2: two views per clip, each with its own draw of every
 # augmentation, consistent over the view's frames (PerClipTransform).

@@ -11,6 +11,7 @@
 # transformer depth 4 / 8 heads, the decoder, the heads' MLPs, alpha = beta
 # = gamma = 1, 4 order segments, augmentation strengths, cosine schedule.
 _base_ = [
+    '../_base_/models/multitask_ssl.py',
     '../_base_/models/cnn_temporal_transformer_r50.py',
     '../_base_/datasets/ucf101_split1.py', '../_base_/default_runtime.py'
 ]
@@ -21,41 +22,7 @@ patch_size = 16  # = ResNet-50 layer3's output stride: 14 x 14 patches
 num_segments = 4
 mask_ratio = 0.45
 
-model = dict(
-    type='MultiTaskSSL',
-    backbone={{_base_.cnn_tt_r50_backbone}},
-    contrast_neck=dict(
-        type='MLPProjectionNeck',
-        in_channels=None,
-        hidden_channels=2048,
-        num_hidden_layers=1,
-        out_channels=128),
-    contrast_head=dict(
-        type='CVRLHead',
-        loss=dict(
-            type='InstanceContrastiveLoss',
-            temperature=0.07,
-            symmetric=True,
-            gather_distributed=True)),
-    decoder=dict(type='FramePixelDecoder', embed_dims=256, depth=2),
-    reconstruction_head=dict(
-        type='MaskedPixelHead', patch_size=patch_size, tubelet_size=1),
-    order_head=dict(
-        type='SegmentSequenceClsHead',
-        num_segments=num_segments,
-        hidden_channels=512,
-        name='order'),
-    direction_head=dict(
-        type='SegmentSequenceClsHead',
-        num_segments=num_segments,
-        hidden_channels=512,
-        name='direction'),
-    loss_weights=dict(contrast=1.0, reconstruction=1.0, temporal=1.0),
-    data_preprocessor=dict(
-        type='ActionDataPreprocessor',
-        mean=[123.675, 116.28, 103.53],
-        std=[58.395, 57.12, 57.375],
-        format_shape='NCTHW'))
+model = dict(backbone={{_base_.cnn_tt_r50_backbone}})
 
 train_pipeline = [
     dict(type='SafeDecordInit'),

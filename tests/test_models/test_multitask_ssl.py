@@ -185,3 +185,24 @@ def test_backbone_output_and_frozen_stages():
     assert all(p.requires_grad
                for p in model.backbone.transformer.parameters())
     assert model(torch.randn(2, 2, 3, 4, 32, 32)).shape == (2, 2, 32)
+
+
+def test_spatial_pool_grid_keeps_where_things_are():
+    def backbone(size):
+        torch.manual_seed(0)
+        return MODELS.build(dict(
+            type='CNNTemporalTransformer', cnn=dict(type='FrameConvStem'),
+            embed_dims=32, depth=1, num_heads=2,
+            spatial_pool_size=size)).eval()
+
+    # a bright square left vs right in an otherwise empty frame
+    clips = torch.zeros(2, 3, 1, 32, 32)
+    clips[0, :, :, 12:20, 2:10] = 1.
+    clips[1, :, :, 12:20, 22:30] = 1.
+    assert backbone((2, 2)).frame_proj.in_features == 4 * 64
+    gaps = {}
+    for size in ((1, 1), (2, 2)):
+        frames = backbone(size).encode(clips)['frames'].detach()
+        gaps[size] = float((frames[0] - frames[1]).norm() / frames[0].norm())
+    # global pooling: only border effects tell the two apart (0.07 here)
+    assert gaps[(1, 1)] < 0.2 and gaps[(2, 2)] > 0.4, gaps

@@ -13,8 +13,3 @@ cnn_tt_tiny_backbone = dict(
     dropout=0.0)
 # the same, replacing an inherited backbone (downstream configs)
 cnn_tt_tiny_backbone_replacing = dict(cnn_tt_tiny_backbone, _delete_=True)
-cnn_tt_data_preprocessor = dict(
-    type='ActionDataPreprocessor',
-    mean=[123.675, 116.28, 103.53],
-    std=[58.395, 57.12, 57.375],
-    format_shape='NCTHW')

@@ -1,8 +1,9 @@
 """Per-frame 2D CNN + temporal transformer encoder (Jeyaprabhavathi, 3.3)."""
-from typing import Dict, List, Optional, Union
+from typing import Dict, List, Optional, Tuple, Union
 
 from mmaction.models.backbones.vit_mae import get_sinusoid_encoding
 from mmengine.model.weight_init import constant_init, trunc_normal_init
+import torch.nn.functional as F
 from torch import Tensor, nn
 
 from mmssl.registry import MODELS
@@ -27,8 +28,13 @@ class CNNTemporalTransformer(BaseBackbone3D):
        the tiny :class:`FrameConvStem`) on all ``N * T`` frames:
        ``(N * T, C_cnn, h, w)``. This pre-pooling map is what the masked
        reconstruction decoder reads.
-    2. :meth:`frame_embeddings`: global average pool and a linear map to
-       ``embed_dims`` (identity when the widths agree): ``(N, T, D)``.
+    2. :meth:`frame_embeddings`: average pool to ``spatial_pool_size``
+       (default ``(1, 1)``: global), flatten and a linear map to
+       ``embed_dims`` (identity when the sizes agree): ``(N, T, D)``. A
+       global average is nearly blind to where things are, so a
+       translating object gives almost the same embedding in every frame;
+       a small grid (e.g. ``(2, 2)``) keeps coarse position (see
+       docs/methods/multitask_ssl.md).
     3. :meth:`temporal`: fixed sinusoidal positional encoding over time
        (any ``T``, so a probe or fine-tune may use other clip lengths),
        ``depth`` pre-norm transformer layers, final LayerNorm:
@@ -52,6 +58,8 @@ class CNNTemporalTransformer(BaseBackbone3D):
         num_heads (int): Attention heads. Defaults to 4.
         mlp_ratio (float): Feed-forward width / ``D``. Defaults to 4.
         dropout (float): Dropout in the transformer layers. Defaults to 0.1.
+        spatial_pool_size (tuple[int, int]): Grid the CNN map is averaged
+            to before the linear map. Defaults to ``(1, 1)``.
         frozen_stages (int): ``0`` freezes the CNN, ``1`` everything.
             Defaults to -1.
         norm_eval (bool): Keep BN layers in eval mode. Defaults to False.
@@ -66,6 +74,7 @@ class CNNTemporalTransformer(BaseBackbone3D):
                  num_heads: int = 4,
                  mlp_ratio: float = 4.,
                  dropout: float = 0.1,
+                 spatial_pool_size: Tuple[int, int] = (1, 1),
                  frozen_stages: int = -1,
                  norm_eval: bool = False,
                  init_cfg: Optional[Union[dict, List[dict]]] = None) -> None:
@@ -82,8 +91,11 @@ class CNNTemporalTransformer(BaseBackbone3D):
                     'cnn_channels in the CNNTemporalTransformer config')
         self.cnn_channels = int(cnn_channels)
         self.embed_dims = self.out_channels = int(embed_dims)
-        self.frame_proj = (nn.Identity() if cnn_channels == embed_dims else
-                           nn.Linear(cnn_channels, embed_dims))
+        self.spatial_pool_size = tuple(int(s) for s in spatial_pool_size)
+        pooled = self.cnn_channels * self.spatial_pool_size[0] * \
+            self.spatial_pool_size[1]
+        self.frame_proj = (nn.Identity() if pooled == embed_dims else
+                           nn.Linear(pooled, embed_dims))
         layer = nn.TransformerEncoderLayer(
             embed_dims, num_heads, int(embed_dims * mlp_ratio), dropout,
             activation='gelu', batch_first=True, norm_first=True)
@@ -140,7 +152,8 @@ class CNNTemporalTransformer(BaseBackbone3D):
     def frame_embeddings(self, maps: Tensor, num_clips: int) -> Tensor:
         """Spatially pooled, projected frame embeddings ``(N, T, D)`` of
         maps ``(N * T, C_cnn, h, w)``."""
-        pooled = self.frame_proj(maps.mean(dim=(2, 3)))
+        pooled = self.frame_proj(
+            F.adaptive_avg_pool2d(maps, self.spatial_pool_size).flatten(1))
         return pooled.view(num_clips, -1, self.embed_dims)
 
     def temporal(self, embeddings: Tensor) -> Tensor:
