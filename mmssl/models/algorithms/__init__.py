@@ -35,3 +35,6 @@ __all__ += ['MultiTaskSSL']
 from .csvr import CSVR  # noqa: E402
 
 __all__ += ['CSVR']
+from .multi_teacher_distill import MultiTeacherDistiller  # noqa: E402
+
+__all__ += ['MultiTeacherDistiller']

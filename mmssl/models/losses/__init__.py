@@ -35,3 +35,7 @@ __all__ += [
 from .mi_infonce import MIInfoNCELoss  # noqa: E402
 
 __all__ += ['MIInfoNCELoss']
+from .multi_teacher_kd import (MultiTeacherKDLoss,  # noqa: E402
+                               kd_kl_divergence)
+
+__all__ += ['MultiTeacherKDLoss', 'kd_kl_divergence']
