@@ -18,8 +18,8 @@ the report gives the median and the ratio to ``vnetwork``. Peak memory:
 each mode runs ``--memory-iters`` iterations in a fresh subprocess and
 reports its peak resident set size since the imports (``VmHWM`` after a
 ``clear_refs`` reset, Linux) minus the RSS then, i.e. model, optimizer
-state, batch and the step's activations and gradients (CPU) or ``torch.cuda.max_memory_allocated``
-(CUDA).
+state, batch and the step's activations and gradients (CPU), or
+``torch.cuda.max_memory_allocated`` (CUDA).
 
 Example::
 
@@ -184,7 +184,8 @@ def main(argv=None):
     report = dict(
         config=args.config, batch_size=args.batch_size,
         input=list(data['inputs'][0].shape), device=args.device,
-        threads=torch.get_num_threads(), gan_update=cfg.get('gan_update', 'alternating'),
+        threads=torch.get_num_threads(),
+        gan_update=cfg.get('gan_update', 'alternating'),
         rounds=args.rounds, modes={})
     base = statistics.median(times['vnetwork']) if 'vnetwork' in times \
         else None

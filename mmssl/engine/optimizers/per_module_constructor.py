@@ -50,8 +50,8 @@ class PerModuleOptimWrapperConstructor:
         bad = [k for k, v in optim_wrapper_cfg.items()
                if not isinstance(v, dict) or 'optimizer' not in v]
         if bad:
-            raise ValueError(f'optim_wrapper.{bad[0]} must be a wrapper config '
-                             'with an "optimizer" (one per module)')
+            raise ValueError(f'optim_wrapper.{bad[0]} must be a wrapper '
+                             'config with an "optimizer" (one per module)')
         self.optim_wrapper_cfg = optim_wrapper_cfg
 
     def __call__(self, model: nn.Module) -> OptimWrapperDict:

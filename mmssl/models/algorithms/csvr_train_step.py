@@ -132,7 +132,8 @@ class CSVRTrainStepMixin:
             raise TypeError('CSVR trains with an OptimWrapperDict (config: '
                             "optim_wrapper=dict(constructor='MultiOptim"
                             "WrapperConstructor', <module>=dict(...), ...))")
-        absent = [k for k in optim_wrapper.keys() if getattr(self, k, None) is None]
+        absent = [k for k in optim_wrapper.keys()
+                  if getattr(self, k, None) is None]
         if absent:
             raise KeyError(f'optim_wrapper keys {absent} name modules that '
                            f'CSVR stage {self.stage!r} does not build')
