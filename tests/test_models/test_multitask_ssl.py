@@ -206,3 +206,29 @@ def test_spatial_pool_grid_keeps_where_things_are():
         gaps[size] = float((frames[0] - frames[1]).norm() / frames[0].norm())
     # global pooling: only border effects tell the two apart (0.07 here)
     assert gaps[(1, 1)] < 0.2 and gaps[(2, 2)] > 0.4, gaps
+
+
+def test_tiny_pipeline_feeds_the_model(tmp_path):
+    """The tiny config's training pipeline (two views, masks, order and
+    direction labels) on a short video, packed and through ``loss``."""
+    from mmengine.dataset import Compose, pseudo_collate
+    from video_fixtures import write_index_video
+    register_all_modules(init_default_scope=False)
+    init_default_scope('mmssl')
+    cfg = Config.fromfile(osp.join(REPO_ROOT, CONFIGS['full']))
+    pipeline = Compose(cfg.train_pipeline)
+    video = write_index_video(str(tmp_path / 'v.avi'), 24)
+    samples = [
+        pipeline(dict(filename=video, label=0, start_index=0,
+                      modality='RGB')) for _ in range(2)
+    ]
+    sample = samples[0]
+    assert sample['inputs'].shape == (2, 3, 8, 32, 32)
+    assert sample['data_samples'].mask.shape == (2, 8 * 4 * 4)
+    assert 0 <= int(sample['data_samples'].order_label) < 24
+    assert int(sample['data_samples'].direction_label) in (0, 1)
+    model = build()
+    data = model.data_preprocessor(pseudo_collate(samples), True)
+    losses = model(**data, mode='loss')
+    assert {'loss_contrast', 'loss_pixel', 'loss_order',
+            'loss_direction'} <= set(losses)
