@@ -39,7 +39,8 @@ def test_tiny_view_synthesis_trains_and_its_generator_loads(
     # 16 training videos, batch 8 -> 2 iterations; both optimizers' lr
     assert 'Epoch(train) [1][2/2]' in log
     for key in ('generator.lr', 'flow_estimator.lr', 'loss_kl',
-                'loss_info_max', 'loss_info_min', 'loss_photometric'):
+                'loss_info_max', 'loss_info_min', 'loss_photometric',
+                'photometric_zero_flow'):
         assert f'{key}: ' in log, key
     ckpt = osp.join(work_dir, 'epoch_1.pth')
     vae = MODELS.build(

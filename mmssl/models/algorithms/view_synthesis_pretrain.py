@@ -211,7 +211,9 @@ class ViewSynthesisPretrain(BaseModel):
         Returns:
             dict[str, Tensor]: Detached losses (their sum as ``loss``) and
             the monitors ``recon_mse`` (mean squared difference of ``x'``
-            and ``x``) and ``flow_abs`` (mean absolute flow of ``x``).
+            and ``x``), ``flow_abs`` (mean absolute flow of ``x``) and
+            ``photometric_zero_flow`` (Eq. 13 for a zero flow: ``O`` has
+            learnt motion where ``loss_photometric`` is below it).
         """
         missing = {'generator', 'flow_estimator'} - set(optim_wrapper.keys())
         if missing:
@@ -234,6 +236,9 @@ class ViewSynthesisPretrain(BaseModel):
         log_vars['loss_photometric'] = loss_photo.detach()
         log_vars['loss'] = log_vars['loss'] + log_vars['loss_photometric']
         log_vars['flow_abs'] = flow_real.detach().abs().mean()
+        with torch.no_grad():
+            log_vars['photometric_zero_flow'] = photometric_loss(
+                clips, torch.zeros_like(flow_real), self.charbonnier_eps)
         return log_vars
 
     def forward(self,
