@@ -10,6 +10,7 @@ machines without SLURM and does not record cost. Afterwards ``grid.py SPEC
 --work-dir W --collect`` writes the leaderboard.
 """
 import os.path as osp
+import re
 import shlex
 from typing import List
 
@@ -24,11 +25,12 @@ def slurm_array_script(spec: GridSpec, cells: List[Cell], work_root: str,
                        cpus_per_task: int = 8) -> str:
     """A ``sbatch`` script whose array task ``i`` runs cell ``i``."""
     names = ' '.join(shlex.quote(c.name) for c in cells)
+    job = re.sub(r'[^A-Za-z0-9._-]+', '-', spec.name)
     spec_path = shlex.quote(osp.abspath(spec.path))
     root = shlex.quote(osp.abspath(work_root))
     return '\n'.join([
         '#!/usr/bin/env bash',
-        f'#SBATCH --job-name=grid-{spec.name}',
+        f'#SBATCH --job-name=grid-{job}',
         f'#SBATCH --partition={partition}',
         f'#SBATCH --array=0-{len(cells) - 1}',
         f'#SBATCH --gres=gpu:{gpus}',

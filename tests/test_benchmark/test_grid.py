@@ -112,6 +112,7 @@ def test_launchers_cover_every_cell(tmp_path):
     assert f'#SBATCH --array=0-{len(cells) - 1}' in script
     assert all(c.name in script for c in cells)
     assert '--cell "$CELL"' in script
+    assert '#SBATCH --job-name=grid-spec' in script
     commands = dist_train_commands(spec, cells, '/w', REPO, gpus=2)
     assert commands.count('bash tools/dist_train.sh') == len(cells)
     assert '/w/vcop-C3_r21d-tiny_full_s1/cell_config.py 2' in commands
