@@ -116,3 +116,21 @@ def test_launchers_cover_every_cell(tmp_path):
     commands = dist_train_commands(spec, cells, '/w', REPO, gpus=2)
     assert commands.count('bash tools/dist_train.sh') == len(cells)
     assert '/w/vcop-C3_r21d-tiny_full_s1/cell_config.py 2' in commands
+
+
+def test_cell_metrics_read_results_robustness_pretext_and_cost(tmp_path):
+    import json
+
+    from mmssl.benchmark import cell_metrics
+    (tmp_path / 'robustness').mkdir()
+    (tmp_path / 'robustness' / 'noise_robustness.json').write_text(
+        json.dumps(dict(summary=dict(
+            gaussian=dict(mean_relative_robustness=0.2),
+            shot=dict(mean_relative_robustness=0.4)))))
+    record = dict(results=dict(retrieval={'R@1': 0.25},
+                               knn=dict(top1=40.0)),
+                  pretext=dict(loss=1.5), cost=dict(cpu_hours=0.1))
+    metrics = cell_metrics(record, str(tmp_path))
+    assert metrics == {'retrieval R@1': 25.0, 'knn top-1': 40.0,
+                       'robustness': 0.3, 'pretext loss': 1.5,
+                       'cpu_hours': 0.1}
