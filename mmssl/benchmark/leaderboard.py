@@ -112,11 +112,14 @@ def _fmt(mean: Optional[float], std: Optional[float], nseeds: int) -> str:
 def study_table(rows: List[dict], metric: str, backbone: str) -> List[str]:
     """Markdown table in the study's layout (Table 3): rows = subset /
     level, columns = tasks (with their category), cells = mean ± std."""
-    rows = [r for r in rows if r['backbone'] == backbone and metric in r]
+    # row and column order of the whole grid (spec order), whatever this
+    # backbone's finished cells are
     tasks = list(OrderedDict.fromkeys(
         (r['task'], r['category']) for r in rows))
     lines_keys = list(OrderedDict.fromkeys(
         (r['subset'], r['level']) for r in rows))
+    rows = [r for r in rows if r['backbone'] == backbone and metric in r]
+    tasks = [t for t in tasks if any(r['task'] == t[0] for r in rows)]
     by = {(r['subset'], r['level'], r['task']): r for r in rows}
     best = {}
     for task, _ in tasks:
