@@ -179,6 +179,13 @@ class CSVR(CSVRTrainStepMixin, BaseSSLAlgorithm):
                 [getattr(s, name) for s in data_samples]).to(inputs.device)
         if 'iframes' in batch:
             batch['iframes'] = self.normalize_frames(batch['iframes'])
+            if all(hasattr(s, 'iframe_is_fallback') for s in data_samples):
+                # clips without a real I-frame (the pipeline's fallback
+                # frame is their one positive); logged as a share
+                batch['iframe_is_fallback'] = torch.stack([
+                    torch.as_tensor(s.iframe_is_fallback)
+                    for s in data_samples
+                ]).float()
         return batch
 
     def normalize_frames(self, frames: Tensor) -> Tensor:

@@ -187,6 +187,8 @@ class CSVRTrainStepMixin:
             g_total.backward()
             self._step(optim_wrapper, g_keys)
         logs.update({k: v.detach() for k, v in terms.items()})
+        if 'iframe_is_fallback' in batch:
+            logs['iframe_fallback'] = batch['iframe_is_fallback'].mean()
         gen_side = [v for k, v in logs.items()
                     if k.startswith('loss') and not k.endswith('_d')]
         logs['loss'] = sum(gen_side)

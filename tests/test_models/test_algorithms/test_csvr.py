@@ -44,6 +44,7 @@ def batch(b=3, with_iframes=True):
             s.set_field(torch.randint(0, 255, (K, 3, HW, HW)).byte(),
                         'iframes')
             s.set_field(torch.tensor([1.0, 0.0, 1.0]), 'iframe_valid')
+            s.set_field(torch.tensor(len(samples) % 2), 'iframe_is_fallback')
         samples.append(s)
     return dict(
         inputs=[torch.randint(0, 255, (2, 3, T, HW, HW)).byte()
@@ -87,7 +88,7 @@ def test_each_optimizer_steps_only_its_own_parameters(update, owner):
 
 @pytest.mark.parametrize('stage,keys', [
     ('pose', {'loss_pose_d', 'pose_gp', 'loss_pose_g', 'loss_pose_l2'}),
-    ('context', {'loss_context', 'acc_context'}),
+    ('context', {'loss_context', 'acc_context', 'iframe_fallback'}),
     ('video', {'loss_reconstruct_d', 'loss_predict_g', 'loss_predict_l2'}),
 ])
 def test_stages_build_and_train_their_branch(stage, keys):
@@ -98,6 +99,8 @@ def test_stages_build_and_train_their_branch(stage, keys):
     logs = model.train_step(batch(with_iframes=stage != 'pose'),
                             optimizers(model))
     assert keys <= set(logs) and 'loss_context' not in (set(logs) - keys)
+    if stage == 'context':  # samples 0, 1, 2 flag fallback 0, 1, 0
+        assert logs['iframe_fallback'].item() == pytest.approx(1 / 3)
     if stage == 'video':  # frozen pose generator: no grad, eval mode
         assert not any(p.requires_grad
                        for p in model.pose_generator.parameters())
