@@ -27,7 +27,7 @@ import sys
 from tqdm import tqdm
 
 try:
-    import mmssl  # noqa: F401
+    import mmssl  # noqa: F401  (allow-lists safe checkpoint types)
 except ImportError:  # running from a source checkout without installing
     sys.path.insert(0, osp.abspath(osp.join(osp.dirname(__file__), '..',
                                             '..')))

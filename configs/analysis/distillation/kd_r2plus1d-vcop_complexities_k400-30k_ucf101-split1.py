@@ -5,6 +5,7 @@ _base_ = ['./_base_/kd_r2plus1d-vcop_ucf101-split1.py']
 
 model = dict(teachers=[
     dict(config={{_base_.study_ft}},
-         checkpoint=f'work_dirs/kd_teachers/vcop-{n}clips_r21d_k400-30k_ft.pth',
+         checkpoint=('work_dirs/kd_teachers/'
+                     f'vcop-{n}clips_r21d_k400-30k_ft.pth'),
          weight=1.0) for n in (3, 4, 5)
 ])

@@ -176,7 +176,8 @@ class MultiTeacherDistiller(Recognizer3D):
             out.append(teacher.cls_head(feats))
         return out
 
-    def loss(self, inputs: Tensor, data_samples, **kwargs) -> Dict[str, Tensor]:
+    def loss(self, inputs: Tensor, data_samples,
+             **kwargs) -> Dict[str, Tensor]:
         """L = CE + sum_t lambda_t T^2 KL (see the module docstring)."""
         if inputs.shape[1] != 1:
             raise ValueError('distillation trains on one clip per video '

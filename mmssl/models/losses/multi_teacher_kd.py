@@ -19,7 +19,6 @@ gradient scale of the soft term independent of T.
 """
 from typing import Dict, Sequence
 
-import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor

@@ -15,7 +15,8 @@ _base_ = ['../../../benchmarks/finetune/'
 finetune_dir = 'configs/benchmarks/finetune'
 study_ft = (f'{finetune_dir}/'
             'study-ft_r2plus1d-vcop_1xb8-16x112x112-150e_ucf101-split1.py')
-vcop_ft = f'{finetune_dir}/vcop-ft_r3d-vcop_1xb8-16x112x112-150e_ucf101-split1.py'
+vcop_ft = (f'{finetune_dir}/'
+           'vcop-ft_r3d-vcop_1xb8-16x112x112-150e_ucf101-split1.py')
 model = dict(
     type='MultiTeacherDistiller',
     distill=dict(temperature=4.0, ce_weight=1.0, direction='forward'))
