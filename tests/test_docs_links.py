@@ -1,6 +1,6 @@
 """Relative links in README.md, docs/ and the configs' READMEs resolve
-(files and, for Markdown targets, #anchors), and docs/README.md lists every
-page of docs/."""
+(files and, for Markdown targets, #anchors), and docs/README.md leads to
+every page of docs/."""
 import glob
 import os.path as osp
 import re
@@ -101,16 +101,33 @@ def test_link_checker_reports_missing_files_and_anchors(tmp_path):
     ]
 
 
-def test_docs_index_lists_every_page():
-    index = osp.join(REPO, 'docs', 'README.md')
-    linked = set()
-    for _, line in prose_lines(index):
+def linked_pages(path):
+    """Existing Markdown files that ``path`` links to (anchors dropped)."""
+    pages = set()
+    for _, line in prose_lines(path):
         for target in LINK.findall(line):
-            linked.add(osp.normpath(
-                osp.join(osp.dirname(index), target.partition('#')[0])))
+            file_part = target.partition('#')[0]
+            if file_part.endswith('.md') and not re.match(r'[a-z]+:', target):
+                page = osp.normpath(osp.join(osp.dirname(path), file_part))
+                if osp.isfile(page):
+                    pages.add(page)
+    return pages
+
+
+def test_docs_index_reaches_every_page():
+    """Every page of docs/ is linked from docs/README.md, directly or
+    through pages it links (e.g. docs/protocols/README.md)."""
+    docs = osp.join(REPO, 'docs')
+    index = osp.normpath(osp.join(docs, 'README.md'))
+    reached, todo = {index}, [index]
+    while todo:
+        for page in linked_pages(todo.pop()):
+            if page.startswith(docs + osp.sep) and page not in reached:
+                reached.add(page)
+                todo.append(page)
     pages = {
-        osp.normpath(p) for p in glob.glob(
-            osp.join(REPO, 'docs', '**', '*.md'), recursive=True)
-    } - {osp.normpath(index)}
-    missing = sorted(osp.relpath(p, REPO) for p in pages - linked)
-    assert missing == [], f'pages not linked from docs/README.md: {missing}'
+        osp.normpath(p)
+        for p in glob.glob(osp.join(docs, '**', '*.md'), recursive=True)
+    }
+    missing = sorted(osp.relpath(p, REPO) for p in pages - reached)
+    assert missing == [], f'pages not reachable from docs/README.md: {missing}'
