@@ -9,7 +9,8 @@ the study's relative robustness ``(A_clean - A_noisy) / A_clean`` over
 noises, Sec. 4.4), the last logged pretext values and the cost.
 
 Spread: the sample standard deviation over seeds (0 for one seed). In the
-Markdown tables the best value of each column (task) is bold, and a value
+Markdown tables the best value of each column (task) is bold (all of them
+if tied), and a value
 whose distance to the best is not larger than the larger of the two spreads
 carries ``~`` ("not separated from the best by more than the seed spread").
 With one seed there is no spread and nothing is marked.
@@ -137,7 +138,7 @@ def study_table(rows: List[dict], metric: str, backbone: str) -> List[str]:
                 continue
             text = _fmt(row[metric], row[f'{metric} std'], len(row['seeds']))
             top = best[task]
-            if row is top:
+            if row[metric] == top[metric]:  # ties are all best
                 text = f'**{text}**'
             elif len(row['seeds']) > 1 and abs(top[metric] - row[metric]) \
                     <= max(top[f'{metric} std'], row[f'{metric} std']):
