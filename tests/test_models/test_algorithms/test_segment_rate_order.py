@@ -188,3 +188,30 @@ def test_predict_features_are_the_backbone_features():
     out = model.test_step(
         dict(inputs=list(clips), data_samples=[ActionDataSample()] * 2))
     assert out[0].feats.shape == (32, )
+
+
+def test_view_synthesizer_loads_the_pretraining_checkpoint(tmp_path):
+    """The contract: G is stored as ``generator.*`` by the view-synthesis
+    pretraining and loaded with ``init_cfg=Pretrained(prefix='generator.')``;
+    it stays frozen after loading."""
+    init_default_scope('mmssl')
+    torch.manual_seed(5)
+    donor = MODELS.build(
+        dict(type='ViewSynthesisVAE', base_channels=4, latent_channels=2))
+    ckpt = str(tmp_path / 'view_synthesis.pth')
+    torch.save(
+        dict(state_dict={
+            f'generator.{k}': v
+            for k, v in donor.state_dict().items()
+        }), ckpt)
+    model = build(
+        view_synthesizer=dict(
+            type='ViewSynthesisVAE',
+            base_channels=4,
+            latent_channels=2,
+            init_cfg=dict(
+                type='Pretrained', checkpoint=ckpt, prefix='generator.')))
+    for key, value in donor.state_dict().items():
+        assert torch.equal(model.view_synthesizer.state_dict()[key], value)
+    assert not any(p.requires_grad
+                   for p in model.view_synthesizer.parameters())
