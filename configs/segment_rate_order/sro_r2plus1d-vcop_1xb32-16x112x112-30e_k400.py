@@ -4,7 +4,8 @@
 # the benchmark study's K400-50k subset). Retrieval stays on UCF101 split 1.
 # The view synthesiser is the one pre-trained on UCF101 (point
 # view_synthesis_checkpoint at a K400 one to match the paper, which
-# pre-trains it on the SSL data; ./_base_/sro_view_synthesis.py).
+# pre-trains it on the SSL data; see view_synthesis_checkpoint in the
+# UCF101 config).
 _base_ = ['./sro_r2plus1d-vcop_1xb16-16x112x112-300e_ucf101-split1.py']
 
 train_dataloader = dict(

@@ -3,7 +3,8 @@
 # small CNN O estimates optical flow; G and O have their own optimizers.
 # The paper gives no architecture, schedule or optimizer for this stage;
 # every choice is listed in docs/methods/segment_rate_order_view_synthesis.md.
-# The SSL stage (../_base_/sro_view_synthesis.py) loads G from
+# The SSL stage (../sro_r2plus1d-vcop_1xb16-16x112x112-300e_ucf101-split1.py,
+# view_synthesis_checkpoint) loads G from
 # work_dirs/view_synthesis_ucf101/epoch_100.pth with prefix 'generator.'.
 _base_ = [
     '../../_base_/datasets/ucf101_split1.py',
