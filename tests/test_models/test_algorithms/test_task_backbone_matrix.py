@@ -101,6 +101,7 @@ BACKBONES = {
     'r2plus1d_18': ((2, 16, 16), 512, 'conv1'),
     'r2plus1d_vcop': ((2, 16, 16), 512, 'conv1'),
     'r3d_18': ((2, 16, 16), 512, 'conv1'),
+    'r3d_18_tclr_dilated': ((2, 16, 16), 512, 'conv1'),
     'r3d_vcop': ((2, 16, 16), 512, 'conv1'),
     's3dg': ((2, 16, 16), 1024, 'conv1'),
     # unpadded 2x3x3 average pools in the stride-2 units: T a multiple of
