@@ -2,14 +2,14 @@
 from typing import List, Tuple
 
 import torch
-from mmaction.models import ActionDataPreprocessor
 
 from mmssl.registry import MODELS
+from .batch_augment import BatchAugmentPreprocessor
 
 
 @MODELS.register_module()
-class ResidualFramesPreprocessor(ActionDataPreprocessor):
-    """:class:`ActionDataPreprocessor` followed by frame differencing.
+class ResidualFramesPreprocessor(BatchAugmentPreprocessor):
+    """:class:`BatchAugmentPreprocessor` followed by frame differencing.
 
     After MMAction2's stacking, channel flip and normalisation, each clip
     ``x`` of ``T`` frames is replaced by its residual frames
@@ -31,10 +31,15 @@ class ResidualFramesPreprocessor(ActionDataPreprocessor):
     VideoMAE) would reconstruct residuals instead; they are not meant to be
     used with it.
 
+    With ``batch_augments`` (see :class:`BatchAugmentPreprocessor`), the
+    residuals are taken from the augmented clips, as when the same
+    augmentations run in the CPU pipeline; without them the output is
+    :class:`ActionDataPreprocessor`'s followed by frame differencing.
+
     Args:
-        **kwargs: :class:`ActionDataPreprocessor` arguments
-            (``mean``, ``std``, ``to_rgb``, ``format_shape``,
-            ``blending``).
+        **kwargs: :class:`BatchAugmentPreprocessor` arguments
+            (``batch_augments``, ``mean``, ``std``, ``to_rgb``,
+            ``format_shape``, ``blending``).
     """
 
     def __init__(self, **kwargs) -> None:
@@ -48,7 +53,8 @@ class ResidualFramesPreprocessor(ActionDataPreprocessor):
                    inputs: List[torch.Tensor],
                    data_samples,
                    training: bool = False) -> Tuple:
-        """Normalise as MMAction2 does, then take frame differences."""
+        """Normalise (and augment) as the parent does, then take frame
+        differences."""
         batch_inputs, data_samples = super().preprocess(
             inputs, data_samples, training)
         if batch_inputs.size(-3) < 2:
