@@ -6,6 +6,9 @@ from typing import Callable, Dict, Optional, Sequence, Tuple
 from mmengine.config import Config
 
 from .key_mapping import DropRule, KeyRule
+from .pyvrl_resnet import PYVRL_PREFIXES, PYVRL_R3D_RULES
+from .rspnet_s3dg import (RSPNET_DROPS, RSPNET_PREFIXES, RSPNET_S3DG_RULES,
+                          excitation_to_linear)
 from .torchvision_video_resnet import (VIDEO_RESNET_DROPS,
                                        VIDEO_RESNET_PREFIXES,
                                        VIDEO_RESNET_RULES)
@@ -102,6 +105,21 @@ CONVERTERS: Dict[str, ConverterSpec] = {
             'temporally dilated stage 4',
             VIDEO_RESNET_PREFIXES, VIDEO_RESNET_RULES, VIDEO_RESNET_DROPS,
             _BACKBONES + 'r3d_18_tclr_dilated.py:backbone'),
+        ConverterSpec(
+            'rspnet-s3dg',
+            'S3D-G of RSPNet (Chen et al., AAAI 2021, PeihaoChen/RSPNet '
+            'models/s3dg.py, arch s3dg): PyTorch port with a separable '
+            'conv1 and gating after every separable conv',
+            RSPNET_PREFIXES, RSPNET_S3DG_RULES, RSPNET_DROPS,
+            _BACKBONES + 's3dg_rspnet.py:backbone',
+            post_rename=excitation_to_linear),
+        ConverterSpec(
+            'ctp-r3d18',
+            'R3D-18 of CtP (Wang et al., CVPR 2021, microsoft/CtP, the pyvrl '
+            'code base, pyvrl/models/backbones/r3d.py): stage 4 halves time '
+            'only, BN eps 1e-3',
+            PYVRL_PREFIXES, PYVRL_R3D_RULES, (),
+            _BACKBONES + 'r3d_18_ctp.py:backbone'),
         ConverterSpec(
             'videomae',
             'VideoMAE ViT encoder of the authors\' release (Tong et al., '

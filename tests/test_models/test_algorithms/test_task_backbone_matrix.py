@@ -101,9 +101,12 @@ BACKBONES = {
     'r2plus1d_18': ((2, 16, 16), 512, 'conv1'),
     'r2plus1d_vcop': ((2, 16, 16), 512, 'conv1'),
     'r3d_18': ((2, 16, 16), 512, 'conv1'),
+    'r3d_18_ctp': ((2, 16, 16), 512, 'conv1'),
     'r3d_18_tclr_dilated': ((2, 16, 16), 512, 'conv1'),
     'r3d_vcop': ((2, 16, 16), 512, 'conv1'),
     's3dg': ((2, 16, 16), 1024, 'conv1'),
+    # conv1 strides T by 2 and the last max-pool rounds down: T, H >= 8, 32
+    's3dg_rspnet': ((8, 32, 32), 1024, 'conv1'),
     # unpadded 2x3x3 average pools in the stride-2 units: T a multiple of
     # 16 and H, W >= 33 (see ShuffleNet3D's docstring)
     'shufflenet3d_2.0x': ((16, 33, 33), 1920, 'conv1'),

@@ -67,8 +67,12 @@ CASES = [
     Case('r3d_18.py', (1, 3, 8, 32, 32), 512, 33_166_272),
     # TCLR's released R3D-18 (temporally dilated stage 4): same parameters.
     Case('r3d_18_tclr_dilated.py', (1, 3, 8, 32, 32), 512, 33_166_272),
+    # CtP's released R3D-18 (stage 4 halves time only): same parameters.
+    Case('r3d_18_ctp.py', (1, 3, 8, 32, 32), 512, 33_166_272),
     Case('r2plus1d_18.py', (1, 3, 8, 32, 32), 512, 33_227_745),
     Case('s3dg.py', (1, 3, 8, 32, 32), 1024, 9_125_072),
+    # RSPNet's S3D-G port (separable conv1, gating after separable convs).
+    Case('s3dg_rspnet.py', (1, 3, 8, 32, 32), 1024, 8_675_744),
     Case('videoswin_t.py', (1, 3, 8, 32, 32), 768, 27_850_470),
 ]
 IDS = [c.config[:-3] for c in CASES]

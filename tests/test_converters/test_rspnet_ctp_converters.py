@@ -1,0 +1,99 @@
+"""RSPNet's S3D-G and CtP's R3D-18 converters: every released key is
+mapped, shapes fit, and the converted backbone computes what the released
+architecture computes."""
+import pytest
+import torch
+from released_reference_nets import randomise_bn
+from released_reference_nets_ctp import CtPR3D18
+from released_reference_nets_rspnet import RSPNetS3DG
+from tool_modules import load_tool
+
+from mmssl.converters import (ConversionError, build_backbone,
+                              convert_state_dict, get_converter)
+
+convert_tool = load_tool('tools/model_converters/convert_checkpoint.py',
+                         'convert_checkpoint')
+
+
+def _converted_output(name, wrapped_state, x):
+    state, cfg, report = convert_state_dict(get_converter(name),
+                                            wrapped_state)
+    target = build_backbone(cfg)
+    target.load_state_dict(state, strict=True)
+    target.eval()  # MMAction2's ResNet3d.train() returns None
+    with torch.no_grad():
+        return target(x).mean((2, 3, 4)), report
+
+
+def _rspnet_reference():
+    torch.manual_seed(3)
+    return randomise_bn(RSPNetS3DG())
+
+
+@pytest.mark.parametrize('prefix', ['encoder_q.encoder.', 'encoder.'])
+def test_rspnet_s3dg_reproduces_released_output(prefix):
+    """Pre-training (MoCo query encoder) and fine-tuned
+    (``MultiTaskWrapper(finetune=True)``) checkpoints."""
+    reference = _rspnet_reference()
+    wrapped = {prefix + k: v for k, v in reference.state_dict().items()}
+    if prefix == 'encoder_q.encoder.':
+        wrapped['encoder_q.fc1.weight'] = torch.zeros(128, 1024)
+        wrapped['encoder_k.encoder.fc.weight'] = torch.zeros(1, 1024)
+        wrapped['queue'] = torch.zeros(128, 16)
+    else:
+        wrapped['fc.weight'] = torch.zeros(101, 1024)
+    # 80x80: the last max-pool sees 5x5, where rounding down (RSPNet)
+    # and up (TF-Slim) differ
+    x = torch.randn(1, 3, 8, 80, 80)
+    actual, report = _converted_output('rspnet-s3dg', wrapped, x)
+    with torch.no_grad():
+        expected = reference(x)
+    torch.testing.assert_close(actual, expected, rtol=1e-4, atol=1e-4)
+    assert 'classifier' in report.dropped['fc.weight']
+    gates = [k for k in report.filled if k.endswith('gate.fc.weight')]
+    assert len(gates) == 2 + 2 * 9  # conv1, conv2c, 2 per Inception block
+    assert len(report.renamed) == len(reference.state_dict()) - 2
+
+
+def test_rspnet_s3dg_does_not_fit_the_tf_slim_layout():
+    state = _rspnet_reference().state_dict()
+    with pytest.raises(ConversionError, match='conv1.conv_s.conv.weight'):
+        convert_state_dict(get_converter('rspnet-s3dg'), state,
+                           dict(type='S3DG', first_temporal_kernel_size=7))
+
+
+def test_ctp_r3d18_reproduces_released_output():
+    torch.manual_seed(4)
+    reference = randomise_bn(CtPR3D18())
+    # MMCV checkpoint of CtP: backbone. and the tracking head under head.
+    wrapped = {f'backbone.{k}': v for k, v in reference.state_dict().items()}
+    wrapped['head.roi_fc.weight'] = torch.zeros(512, 4)
+    x = torch.randn(1, 3, 8, 32, 32)
+    actual, report = _converted_output('ctp-r3d18', wrapped, x)
+    with torch.no_grad():
+        expected = reference(x)
+    torch.testing.assert_close(actual, expected, rtol=1e-4, atol=1e-4)
+    assert report.dropped == {
+        'head.roi_fc.weight': 'outside the backbone prefix "backbone."'}
+    assert report.renamed['layer4.0.downsample_bn.running_var'] == \
+        'layer4.0.downsample.bn.running_var'
+
+
+def test_cli_converts_an_rspnet_pretraining_file(tmp_path, capsys):
+    """RSPNet saves {'model', 'arch', 'epoch', 'optimizer', ...}: the
+    tensors-only loader reads it without --trust-checkpoint."""
+    reference = RSPNetS3DG()
+    src = str(tmp_path / 'rspnet_s3dg.pth.tar')
+    torch.save({'epoch': 200, 'arch': 's3dg',
+                'model': {f'encoder_q.encoder.{k}': v
+                          for k, v in reference.state_dict().items()},
+                'optimizer': {'state': {}, 'param_groups': [{'lr': 0.05}]}},
+               src)
+    dst = str(tmp_path / 'converted.pth')
+    assert convert_tool.main(['rspnet-s3dg', src, dst]) == 0
+    ckpt = torch.load(dst, weights_only=True)
+    assert ckpt['state_dict']['backbone.mixed_5c.branch2.1.gate.fc.weight'] \
+        .shape == (128, 128)
+    assert convert_tool.main(['--list']) == 0
+    listed = capsys.readouterr().out
+    assert 'rspnet-s3dg' in listed and 'ctp-r3d18' in listed
