@@ -47,17 +47,18 @@ def rotate_hue(clips: torch.Tensor, shift: torch.Tensor) -> torch.Tensor:
     r, g, b = clips.unbind(1)
     maxc = torch.maximum(torch.maximum(r, g), b)
     delta = maxc - torch.minimum(torch.minimum(r, g), b)
+    # grey pixels (delta 0): r == g == b, so the first branch gives hue 0
     safe = torch.where(delta > 0, delta, torch.ones_like(delta))
     hue = torch.where(
         maxc == r, (g - b) / safe,
         torch.where(maxc == g, 2.0 + (b - r) / safe, 4.0 + (r - g) / safe))
-    hue = torch.where(delta > 0, hue, torch.zeros_like(hue))  # sixths
-    hue = hue + per_clip(shift, 4).to(hue.dtype) * 6.0
-    hue = hue - 6.0 * torch.floor(hue / 6.0)
+    # hue in sixths of a turn; the mod 6 below wraps it
+    hue += per_clip(shift, 4).to(hue.dtype) * 6.0
     out = []
     for n in (5.0, 3.0, 1.0):
         k = torch.remainder(hue + n, 6.0)
-        out.append(maxc - delta * torch.clamp(torch.minimum(k, 4.0 - k), 0, 1))
+        k = torch.minimum(k, 4.0 - k).clamp_(0.0, 1.0)
+        out.append(maxc - delta * k)
     return torch.stack(out, dim=1)
 
 
@@ -117,7 +118,8 @@ class BatchClipColorJitter(BatchClipAugment):
             return f * x + (1.0 - f) * per_clip(mean)
         return f * x + (1.0 - f) * clip_luma(x).unsqueeze(1)  # saturation
 
-    def apply(self, clips: torch.Tensor, params: Params) -> torch.Tensor:
+    def apply_params(self, clips: torch.Tensor,
+                     params: Params) -> torch.Tensor:
         clip_luma(clips[:0])  # RGB check
         out = clips.clone()
         for pos in range(4):
@@ -155,7 +157,8 @@ class BatchClipGrayscale(BatchClipAugment):
         """``apply`` (n,) bool."""
         return dict(apply=self.draw_mask(n, device, generator))
 
-    def apply(self, clips: torch.Tensor, params: Params) -> torch.Tensor:
+    def apply_params(self, clips: torch.Tensor,
+                     params: Params) -> torch.Tensor:
         gray = clip_luma(clips).unsqueeze(1).expand_as(clips)
         return torch.where(per_clip(params['apply']), gray, clips)
 
@@ -186,7 +189,8 @@ class BatchClipGamma(BatchClipAugment):
             apply=self.draw_mask(n, device, generator),
             gamma=uniform(*self.gamma, n, device, generator))
 
-    def apply(self, clips: torch.Tensor, params: Params) -> torch.Tensor:
+    def apply_params(self, clips: torch.Tensor,
+                     params: Params) -> torch.Tensor:
         g = per_clip(params['gamma'].to(clips.dtype))
         x = clips.clamp(0.0, 255.0) / 255.0
         out = (255.0 * self.gain * x.pow(g)).clamp_(0.0, 255.0)

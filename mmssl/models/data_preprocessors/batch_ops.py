@@ -47,10 +47,11 @@ class BatchClipAugment(nn.Module):
     """One random draw per clip, applied to a whole batch.
 
     Subclasses implement :meth:`draw` (parameters of ``n`` clips, including
-    an ``apply`` bool mask from the probability ``p``) and :meth:`apply`
-    (``(n, C, T, H, W)`` clips and those parameters). :meth:`forward` draws
-    and applies; tests and tools pass explicit parameters to :meth:`apply`
-    to compare with the CPU transforms.
+    an ``apply`` bool mask from the probability ``p``) and
+    :meth:`apply_params` (``(n, C, T, H, W)`` clips and those parameters;
+    not ``apply``, which ``nn.Module`` owns). :meth:`forward` draws and
+    applies; tests and tools pass explicit parameters to
+    :meth:`apply_params` to compare with the CPU transforms.
 
     Args:
         p (float): Probability of augmenting a clip.
@@ -72,7 +73,8 @@ class BatchClipAugment(nn.Module):
         """Draw the parameters of ``n`` clips (tensors on ``device``)."""
         raise NotImplementedError
 
-    def apply(self, clips: torch.Tensor, params: Params) -> torch.Tensor:
+    def apply_params(self, clips: torch.Tensor,
+                     params: Params) -> torch.Tensor:
         """Augment ``(n, C, T, H, W)`` float clips with ``params``."""
         raise NotImplementedError
 
@@ -85,7 +87,7 @@ class BatchClipAugment(nn.Module):
         if self.p == 0.0 or clips.size(0) == 0:
             return x
         params = self.draw(clips.size(0), x.device, generator)
-        out = self.apply(clips, params)
+        out = self.apply_params(clips, params)
         return out.reshape(*lead, *out.shape[1:])
 
     def extra_repr(self) -> str:

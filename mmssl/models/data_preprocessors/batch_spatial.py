@@ -36,7 +36,8 @@ class BatchClipFlip(BatchClipAugment):
         """``apply`` (n,) bool."""
         return dict(apply=self.draw_mask(n, device, generator))
 
-    def apply(self, clips: torch.Tensor, params: Params) -> torch.Tensor:
+    def apply_params(self, clips: torch.Tensor,
+                     params: Params) -> torch.Tensor:
         dim = -1 if self.direction == 'horizontal' else -2
         return torch.where(per_clip(params['apply']), clips.flip(dim), clips)
 
@@ -105,7 +106,8 @@ class BatchClipGaussianBlur(BatchClipAugment):
             apply=self.draw_mask(n, device, generator),
             sigma=uniform(*self.sigma, n, device, generator))
 
-    def apply(self, clips: torch.Tensor, params: Params) -> torch.Tensor:
+    def apply_params(self, clips: torch.Tensor,
+                     params: Params) -> torch.Tensor:
         idx = params['apply'].nonzero().squeeze(1)
         if idx.numel() == 0:
             return clips
