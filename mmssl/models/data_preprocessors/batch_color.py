@@ -8,14 +8,15 @@ clip. Differences: torch's RNG instead of numpy's, and no rounding to
 uint8 (the CPU transforms round once at the end; here values stay float,
 so outputs differ from the CPU ones by at most 0.5 plus float error).
 """
-from typing import Optional, Sequence, Union
+from typing import Sequence, Union
 
 import torch
 
 from mmssl.datasets.transforms.color import (_LUMA, _check_pair,
                                              _factor_range)
 from mmssl.registry import MODELS
-from .batch_ops import BatchClipAugment, Params, per_clip, uniform
+from .batch_ops import (BatchClipAugment, Params, on_selected, per_clip,
+                        uniform, update_selected_)
 
 Range = Union[float, Sequence[float]]
 
@@ -108,15 +109,17 @@ class BatchClipColorJitter(BatchClipAugment):
 
     @staticmethod
     def _op(name: str, x: torch.Tensor, f: torch.Tensor) -> torch.Tensor:
-        if name == 'brightness':
-            return x * per_clip(f)
+        """One op on a fresh copy ``x`` (worked in place), clipped."""
         if name == 'hue':
-            return rotate_hue(x, f)
+            return rotate_hue(x, f).clamp_(0.0, 255.0)
         f = per_clip(f)
+        if name == 'brightness':
+            return x.mul_(f).clamp_(0.0, 255.0)
         if name == 'contrast':
-            mean = clip_luma(x).mean(dim=(1, 2, 3))
-            return f * x + (1.0 - f) * per_clip(mean)
-        return f * x + (1.0 - f) * clip_luma(x).unsqueeze(1)  # saturation
+            grey = per_clip(clip_luma(x).mean(dim=(1, 2, 3)))
+        else:  # saturation
+            grey = clip_luma(x).unsqueeze(1)
+        return x.mul_(f).add_((1.0 - f) * grey).clamp_(0.0, 255.0)
 
     def apply_params(self, clips: torch.Tensor,
                      params: Params) -> torch.Tensor:
@@ -128,12 +131,9 @@ class BatchClipColorJitter(BatchClipAugment):
                 if f is None:
                     continue
                 take = params['apply'] & (params['order'][:, pos] == index)
-                idx = take.nonzero().squeeze(1)
-                if idx.numel() == 0:
-                    continue
-                sub = self._op(name, out.index_select(0, idx),
-                               f.index_select(0, idx).to(out.dtype))
-                out.index_copy_(0, idx, sub.clamp_(0.0, 255.0))
+                update_selected_(
+                    out, take, lambda x, idx, name=name, f=f: self._op(
+                        name, x, f.index_select(0, idx).to(x.dtype)))
         return out
 
     def extra_repr(self) -> str:
@@ -159,8 +159,10 @@ class BatchClipGrayscale(BatchClipAugment):
 
     def apply_params(self, clips: torch.Tensor,
                      params: Params) -> torch.Tensor:
-        gray = clip_luma(clips).unsqueeze(1).expand_as(clips)
-        return torch.where(per_clip(params['apply']), gray, clips)
+        clip_luma(clips[:0])  # RGB check
+        return on_selected(
+            clips, params['apply'],
+            lambda x, idx: clip_luma(x).unsqueeze(1).expand_as(x))
 
 
 @MODELS.register_module()
@@ -191,10 +193,12 @@ class BatchClipGamma(BatchClipAugment):
 
     def apply_params(self, clips: torch.Tensor,
                      params: Params) -> torch.Tensor:
-        g = per_clip(params['gamma'].to(clips.dtype))
-        x = clips.clamp(0.0, 255.0) / 255.0
-        out = (255.0 * self.gain * x.pow(g)).clamp_(0.0, 255.0)
-        return torch.where(per_clip(params['apply']), out, clips)
+        def gamma(x, idx):
+            g = per_clip(params['gamma'].index_select(0, idx).to(x.dtype))
+            x = x.clamp_(0.0, 255.0).div_(255.0).pow_(g)
+            return x.mul_(255.0 * self.gain).clamp_(0.0, 255.0)
+
+        return on_selected(clips, params['apply'], gamma)
 
     def extra_repr(self) -> str:
         return f'gamma={self.gamma}, gain={self.gain}, p={self.p}'

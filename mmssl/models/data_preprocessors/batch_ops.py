@@ -7,7 +7,7 @@ CPU ``Clip*`` transforms inside ``PerClipTransform``) with torch's random
 generator of the batch's device, and applies all clips at once. Values are
 floats in [0, 255] (the preprocessor un-normalises first).
 """
-from typing import Dict, Optional, Tuple
+from typing import Callable, Dict, Optional, Tuple
 
 import torch
 from torch import nn
@@ -41,6 +41,38 @@ def clip_view(x: torch.Tensor, name: str) -> Tuple[torch.Tensor, tuple]:
 def per_clip(values: torch.Tensor, ndim: int = 5) -> torch.Tensor:
     """``(n,)`` -> ``(n, 1, 1, 1, 1)`` for broadcasting over clips."""
     return values.view(-1, *([1] * (ndim - 1)))
+
+
+SelectedFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+
+
+def update_selected_(out: torch.Tensor, mask: torch.Tensor,
+                     fn: SelectedFn) -> None:
+    """``out[mask] = fn(out[mask], idx)`` in place over the clip axis.
+
+    ``fn`` gets the selected clips (a copy, or ``out`` itself when all are
+    selected: it may work in place) and their indices ``idx`` (to pick
+    their parameters), and only runs on them, so an op with probability
+    ``p`` costs about ``p`` of a full pass. Finding the selection waits for
+    the device once.
+    """
+    idx = mask.nonzero().squeeze(1)
+    if idx.numel() == 0:
+        return
+    if idx.numel() == out.size(0):
+        res = fn(out, idx)
+        if res is not out:
+            out.copy_(res)
+        return
+    out.index_copy_(0, idx, fn(out.index_select(0, idx), idx))
+
+
+def on_selected(clips: torch.Tensor, mask: torch.Tensor,
+                fn: SelectedFn) -> torch.Tensor:
+    """A copy of ``clips`` with ``fn`` applied to the ``mask`` ed ones."""
+    out = clips.clone()
+    update_selected_(out, mask, fn)
+    return out
 
 
 class BatchClipAugment(nn.Module):

@@ -11,7 +11,7 @@ import torch.nn.functional as F
 
 from mmssl.datasets.transforms.color import _check_pair
 from mmssl.registry import MODELS
-from .batch_ops import BatchClipAugment, Params, per_clip, uniform
+from .batch_ops import BatchClipAugment, Params, on_selected, uniform
 
 
 @MODELS.register_module()
@@ -39,7 +39,7 @@ class BatchClipFlip(BatchClipAugment):
     def apply_params(self, clips: torch.Tensor,
                      params: Params) -> torch.Tensor:
         dim = -1 if self.direction == 'horizontal' else -2
-        return torch.where(per_clip(params['apply']), clips.flip(dim), clips)
+        return on_selected(clips, params['apply'], lambda x, idx: x.flip(dim))
 
     def extra_repr(self) -> str:
         return f'p={self.p}, direction={self.direction!r}'
@@ -108,17 +108,17 @@ class BatchClipGaussianBlur(BatchClipAugment):
 
     def apply_params(self, clips: torch.Tensor,
                      params: Params) -> torch.Tensor:
-        idx = params['apply'].nonzero().squeeze(1)
-        if idx.numel() == 0:
-            return clips
-        sigma = params['sigma'].index_select(0, idx)
+        return on_selected(clips, params['apply'],
+                           lambda x, idx: self._blur(x, params['sigma'][idx]))
+
+    def _blur(self, sub: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:
+        """Blur ``(m, C, T, H, W)`` clips, ``sigma`` ``(m,)``."""
         if self.kernel_size is None:
             width = int(opencv_kernel_size(torch.tensor(self.sigma[1])))
             size = opencv_kernel_size(sigma)
         else:
             width = self.kernel_size
             size = torch.full_like(sigma, width, dtype=torch.long)
-        sub = clips.index_select(0, idx)
         m, c, t, h, w = sub.shape
         half = width // 2
         if half >= min(h, w):
@@ -133,9 +133,7 @@ class BatchClipGaussianBlur(BatchClipAugment):
         planes = F.pad(planes, (0, 0, half, half), mode='reflect')
         planes = F.conv2d(planes, kern.view(-1, 1, width, 1),
                           groups=m * c * t)
-        out = clips.clone()
-        out.index_copy_(0, idx, planes.view(m, c, t, h, w))
-        return out
+        return planes.view(m, c, t, h, w)
 
     def extra_repr(self) -> str:
         return (f'sigma={self.sigma}, p={self.p}, '
