@@ -6,7 +6,7 @@ import torch.nn.functional as F
 from mmaction.structures import ActionDataSample
 from mmengine.evaluator import Evaluator
 
-import mmssl.evaluation.functional.retrieval as retrieval_mod
+import mmssl.evaluation.functional.retrieval_search as search_mod
 from mmssl.evaluation.functional.retrieval import (retrieval_recall,
                                                    topk_neighbours)
 from mmssl.evaluation.metrics.retrieval_metric import RetrievalMetric
@@ -159,19 +159,19 @@ def test_input_validation():
 def test_memory_bounded_blocks(monkeypatch):
     """No similarity block or merge buffer grows with the set sizes."""
     blocks, merges = [], []
-    real_sim = retrieval_mod._chunk_similarity
-    real_topk = retrieval_mod._topk_lowest_index
+    real_sim = search_mod._chunk_similarity
+    real_topk = search_mod._keep_topk
 
     def spy_sim(q, g, *args):
         blocks.append((q.shape[0], g.shape[0]))
         return real_sim(q, g, *args)
 
-    def spy_topk(scores, k):
+    def spy_topk(scores, k, *args):
         merges.append(tuple(scores.shape))
-        return real_topk(scores, k)
+        return real_topk(scores, k, *args)
 
-    monkeypatch.setattr(retrieval_mod, '_chunk_similarity', spy_sim)
-    monkeypatch.setattr(retrieval_mod, '_topk_lowest_index', spy_topk)
+    monkeypatch.setattr(search_mod, '_chunk_similarity', spy_sim)
+    monkeypatch.setattr(search_mod, '_keep_topk', spy_topk)
     gen = torch.Generator().manual_seed(3)
     gf, gl = random_set(53, 8, 4, gen)
     qf, ql = random_set(37, 8, 4, gen)

@@ -25,6 +25,7 @@ from mmssl.evaluation.feature_cache import FeatureCacheMismatch
 from mmssl.evaluation.feature_cache_cli import (add_cache_arguments,
                                                 load_train_val)
 from mmssl.evaluation.functional.knn import WEIGHTINGS, knn_accuracy
+from mmssl.evaluation.functional.retrieval_faiss import BACKENDS
 from mmssl.utils.json_report import emit_json_report
 
 # what the report copies from the cache's meta.json
@@ -47,6 +48,10 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="'exp' (InstDisc) or 'uniform' (majority vote)")
     parser.add_argument('--batch-size', type=int, default=1024,
                         help='chunk size of the neighbour search')
+    parser.add_argument(
+        '--backend', choices=BACKENDS, default='torch',
+        help="neighbour search: 'torch' (exact, default) or 'faiss' (needs "
+        'the optional faiss-cpu package; float32)')
     return parser.parse_args(argv)
 
 
@@ -62,7 +67,8 @@ def main(argv=None) -> dict:
         accuracy = knn_accuracy(
             train_feats, train_labels, val_feats, num_classes, k=k,
             temperature=temperature, batch_size=args.batch_size,
-            test_labels=val_labels, weighting=args.weighting)
+            test_labels=val_labels, weighting=args.weighting,
+            backend=args.backend)
         results.append(dict(k=k, temperature=temperature, **accuracy,
                             seconds=round(time.time() - start, 3)))
     report = dict(cache=args.cache, **{key: meta.get(key)
@@ -72,6 +78,7 @@ def main(argv=None) -> dict:
         num_train=len(train_labels),
         num_val=len(val_labels),
         weighting=args.weighting,
+        backend=args.backend,
         top1=results[0]['top1'],
         top5=results[0]['top5'],
         results=results)
@@ -82,6 +89,6 @@ def main(argv=None) -> dict:
 if __name__ == '__main__':
     try:
         main()
-    except (FeatureCacheMismatch, FileNotFoundError, KeyError,
+    except (FeatureCacheMismatch, FileNotFoundError, ImportError, KeyError,
             ValueError) as error:
         sys.exit(f'{type(error).__name__}: {error}')

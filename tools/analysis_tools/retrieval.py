@@ -18,6 +18,9 @@ Example::
     python tools/analysis_tools/retrieval.py CONFIG CKPT --ks 1 5 10 20 50 \
         --query-level clip --gallery-level video --center --no-l2
 
+    # the search by faiss (optional package faiss-cpu; float32)
+    python tools/analysis_tools/retrieval.py CONFIG CKPT --backend faiss
+
 The config's ``test_dataloader`` defines gallery (``retrieval_split='train'``)
 and query (``'test'``) videos and the clips sampled per video; its
 ``test_evaluator`` sets the feature (``feature_key``: ``feats`` 3-D pooled,
@@ -39,6 +42,7 @@ from mmengine.runner import Runner
 from tqdm import tqdm
 
 import mmssl  # noqa: F401  (allow-lists safe checkpoint types)
+from mmssl.evaluation.functional.retrieval_faiss import BACKENDS
 from mmssl.evaluation.metrics.retrieval_metric import LEVELS
 from mmssl.evaluation.protocol_config import (num_clips_of,
                                               retrieval_metric_cfg,
@@ -116,6 +120,13 @@ def parse_args() -> argparse.Namespace:
         action='store_true',
         help='Euclidean distance of the raw features instead of cosine '
         'similarity (no L2 normalisation)')
+    parser.add_argument(
+        '--backend',
+        choices=BACKENDS,
+        default='torch',
+        help="search backend: 'torch' (exact, default) or 'faiss' (needs "
+        'the optional faiss-cpu package; float32, ties at the k-th place '
+        'unresolved)')
     return parser.parse_args()
 
 
@@ -124,7 +135,8 @@ def set_retrieval_variant(cfg: Config,
                           query_level: str = 'video',
                           gallery_level: str = 'video',
                           center: bool = False,
-                          l2_normalize: bool = True) -> dict:
+                          l2_normalize: bool = True,
+                          backend: str = 'torch') -> dict:
     """Write the variant options into the config's ``RetrievalMetric``.
 
     Returns:
@@ -136,7 +148,8 @@ def set_retrieval_variant(cfg: Config,
         query_level=query_level,
         gallery_level=gallery_level,
         center=center,
-        l2_normalize=l2_normalize)
+        l2_normalize=l2_normalize,
+        backend=backend)
     return metric_cfg
 
 
@@ -191,6 +204,7 @@ def evaluate_retrieval(cfg: Config,
         gallery_level=metric.gallery_level,
         center=metric.center,
         l2_normalize=metric.l2_normalize,
+        backend=metric.backend,
         num_query_items=metric.last_report['num_query_items'],
         num_gallery_items=metric.last_report['num_gallery_items'],
         per_class={
@@ -217,7 +231,7 @@ def main() -> None:
     if args.feature is not None:
         set_feature_key(cfg, args.feature)
     set_retrieval_variant(cfg, args.ks, args.query_level, args.gallery_level,
-                          args.center, not args.no_l2)
+                          args.center, not args.no_l2, args.backend)
     checkpoint = None if args.checkpoint.lower() == 'none' else args.checkpoint
     if checkpoint is not None and not osp.isfile(checkpoint):
         raise FileNotFoundError(f'checkpoint not found: {checkpoint}')
@@ -235,5 +249,5 @@ if __name__ == '__main__':
     try:
         main()
     except (CheckpointMismatchError, CheckpointReadError, ConfigError,
-            FileNotFoundError) as error:
+            FileNotFoundError, ImportError) as error:
         sys.exit(f'{type(error).__name__}: {error}')

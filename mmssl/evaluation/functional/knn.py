@@ -68,7 +68,8 @@ def knn_classify(train_feats: Tensor,
                  temperature: float = 0.07,
                  batch_size: int = 1024,
                  weighting: str = 'exp',
-                 leave_one_out: bool = False) -> Tensor:
+                 leave_one_out: bool = False,
+                 backend: str = 'torch') -> Tensor:
     """Class scores of test features by a weighted vote of k neighbours.
 
     Features are L2-normalised inside (cosine similarity). The score of
@@ -91,6 +92,9 @@ def knn_classify(train_feats: Tensor,
         leave_one_out (bool): ``test_feats`` is the memory bank itself
             (same rows): each item's own entry is excluded from its
             neighbours.
+        backend (str): Neighbour search of :func:`topk_neighbours`:
+            ``'torch'`` (default, exact) or ``'faiss'`` (optional package
+            ``faiss-cpu``, float32).
 
     Returns:
         Tensor: ``(N_test, C)`` float scores (not normalised).
@@ -123,11 +127,11 @@ def knn_classify(train_feats: Tensor,
             raise ValueError('leave_one_out needs at least 2 items')
         k = min(k, train_feats.shape[0] - 1)
         indices, sims = topk_neighbours(train_feats, train_feats, k + 1,
-                                        batch_size)
+                                        batch_size, backend=backend)
         indices, sims = _drop_self(indices, sims, k)
     else:
         indices, sims = topk_neighbours(test_feats, train_feats, k,
-                                        batch_size)
+                                        batch_size, backend=backend)
     if weighting == 'exp':
         weights = (sims / temperature).exp()
     else:
@@ -152,7 +156,7 @@ def knn_accuracy(train_feats: Tensor,
         train_feats, train_labels, test_feats, num_classes, k,
             temperature, batch_size: As :func:`knn_classify`.
         test_labels (Tensor): ``(N_test,)`` true labels (required).
-        **kwargs: ``weighting`` / ``leave_one_out`` of
+        **kwargs: ``weighting`` / ``leave_one_out`` / ``backend`` of
             :func:`knn_classify`.
 
     Returns:

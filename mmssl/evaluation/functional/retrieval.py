@@ -11,8 +11,11 @@ nearest gallery videos (cosine similarity) has the query's class.
 
 Both functions here stream over query chunks and, for each, over gallery
 chunks, keeping a running top-``k`` per query, so no ``N_query x
-N_gallery`` matrix is ever formed. Peak extra memory is
-``O(batch_size * (batch_size + k))`` elements.
+N_gallery`` matrix is ever formed (:mod:`.retrieval_search`). Peak extra
+memory is ``O(batch_size * (batch_size + k))`` elements plus, for cosine
+similarity, one normalised copy of the gallery. ``backend='faiss'`` uses
+the optional faiss package instead (:mod:`.retrieval_faiss`; float32,
+ties at the ``k``-th place unresolved).
 
 Variants (docs/protocols/retrieval.md): ``center=True`` subtracts the
 gallery mean from gallery and query features before the search;
@@ -31,7 +34,6 @@ import warnings
 from typing import Dict, Iterator, Sequence, Tuple
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor
 
 # the underscore names are kept for modules that import them from here
@@ -40,115 +42,29 @@ from .feature_checks import as_labels as _as_labels
 from .feature_checks import check_batch_size as _check_batch_size
 from .feature_checks import check_ks
 from .feature_checks import check_pair as _check_pair
+from .retrieval_faiss import check_backend, faiss_iter_topk, import_faiss
+from .retrieval_search import SIMILARITIES, iter_topk  # noqa: F401
 
 __all__ = [
     'retrieval_recall', 'retrieval_recall_per_class', 'topk_neighbours',
     'center_features'
 ]
 
-#: Similarity of the search: cosine (features L2-normalised) or negative
-#: squared Euclidean distance (raw features).
-SIMILARITIES = ('cosine', 'euclidean')
-
-
-def _chunk_similarity(query: Tensor,
-                      gallery: Tensor,
-                      similarity: str = 'cosine') -> Tensor:
-    """Similarity block of two chunks.
-
-    The only place the streaming code forms a similarity block; a module
-    level function so tests can check block shapes.
-
-    Args:
-        query (Tensor): ``(Bq, D)``, rows L2-normalised for ``'cosine'``.
-        gallery (Tensor): ``(Bg, D)``, rows L2-normalised for ``'cosine'``.
-        similarity (str): ``'cosine'`` (dot product of the normalised rows)
-            or ``'euclidean'`` (``-||q - g||^2``).
-
-    Returns:
-        Tensor: ``(Bq, Bg)`` similarities, higher is closer.
-    """
-    dots = query @ gallery.t()
-    if similarity == 'cosine':
-        return dots
-    return (2 * dots - query.pow(2).sum(1, keepdim=True) -
-            gallery.pow(2).sum(1)[None]).clamp(max=0)
-
-
-def _topk_lowest_index(scores: Tensor, k: int) -> Tuple[Tensor, Tensor]:
-    """Row-wise top-``k`` sorted by (score desc, column asc).
-
-    ``torch.topk`` returns an unspecified member of a group of equal scores
-    at the ``k``-th place; rows where such a group straddles the cut are
-    recomputed so the lowest columns win.
-
-    Args:
-        scores (Tensor): ``(B, W)`` with ``W >= k >= 1``.
-        k (int): Number of columns to keep.
-
-    Returns:
-        tuple[Tensor, Tensor]: values ``(B, k)`` and columns ``(B, k)``.
-    """
-    vals, cols = scores.topk(k, dim=1, largest=True, sorted=False)
-    kth = vals.min(dim=1, keepdim=True).values
-    tied = (scores >= kth).sum(dim=1) > k
-    if tied.any():
-        sub, sub_kth = scores[tied], kth[tied]
-        above = sub > sub_kth
-        equal = sub == sub_kth
-        need = k - above.sum(dim=1, keepdim=True)
-        keep = above | (equal & (equal.cumsum(dim=1) <= need))
-        cols = cols.clone()
-        cols[tied] = keep.nonzero()[:, 1].view(-1, k)
-    # Order by column, then stable sort by value: ties stay column-ordered.
-    cols = cols.sort(dim=1).values
-    vals, order = scores.gather(1, cols).sort(
-        dim=1, descending=True, stable=True)
-    return vals, cols.gather(1, order)
-
-
-def _iter_topk(
-    query: Tensor,
-    gallery: Tensor,
-    k: int,
-    batch_size: int,
-    similarity: str = 'cosine'
-) -> Iterator[Tuple[int, Tensor, Tensor]]:
+def _iter_topk(query: Tensor,
+               gallery: Tensor,
+               k: int,
+               batch_size: int,
+               similarity: str = 'cosine',
+               backend: str = 'torch'
+               ) -> Iterator[Tuple[int, Tensor, Tensor]]:
     """Yield ``(start, indices, similarities)`` per query chunk.
 
-    ``indices``/``similarities`` are ``(Bq, k)``, most similar first. The
-    gallery is streamed in chunks of ``batch_size``; the running top-``k``
-    (whose indices are all lower than the current chunk's, and which is
-    kept in (value desc, index asc) order) is concatenated in front of each
-    new similarity block, so :func:`_topk_lowest_index` keeps the lowest
-    gallery index among ties.
+    ``indices``/``similarities`` are ``(Bq, k)``, most similar first;
+    computed by :func:`.retrieval_search.iter_topk` (``backend='torch'``)
+    or :func:`.retrieval_faiss.faiss_iter_topk` (``'faiss'``).
     """
-    n_gallery = gallery.shape[0]
-    cosine = similarity == 'cosine'
-    for q_start in range(0, query.shape[0], batch_size):
-        q = query[q_start:q_start + batch_size]
-        q = F.normalize(q, dim=1) if cosine else q
-        run_vals = q.new_empty((q.shape[0], 0))
-        run_idx = torch.empty((q.shape[0], 0),
-                              dtype=torch.long,
-                              device=q.device)
-        for g_start in range(0, n_gallery, batch_size):
-            g = gallery[g_start:g_start + batch_size].to(
-                device=q.device, dtype=q.dtype)
-            block = _chunk_similarity(q,
-                                      F.normalize(g, dim=1) if cosine else g,
-                                      similarity)
-            n_run = run_idx.shape[1]
-            merged = torch.cat([run_vals, block], dim=1)
-            run_vals, cols = _topk_lowest_index(merged,
-                                                min(k, merged.shape[1]))
-            from_chunk = g_start + cols - n_run
-            if n_run:
-                from_run = run_idx.gather(1, cols.clamp(max=n_run - 1))
-                run_idx = torch.where(cols < n_run, from_run, from_chunk)
-            else:
-                run_idx = from_chunk
-        yield q_start, run_idx, run_vals
+    search = iter_topk if backend == 'torch' else faiss_iter_topk
+    return search(query, gallery, k, batch_size, similarity)
 
 
 def _clip_k(k: int, n_gallery: int) -> int:
@@ -182,8 +98,11 @@ def center_features(gallery: Tensor,
 
 
 def _prepare(query, gallery, q_name: str, g_name: str, batch_size: int,
-             center: bool, l2_normalize: bool) -> Tuple[Tensor, Tensor, str]:
+             center: bool, l2_normalize: bool,
+             backend: str) -> Tuple[Tensor, Tensor, str]:
     """Validate a query/gallery pair and apply the variant flags."""
+    if check_backend(backend) == 'faiss':
+        import_faiss()  # fail before any work if it is missing
     query = _as_features(q_name, query)
     gallery = _as_features(g_name, gallery)
     query, gallery = _check_pair(query, gallery, q_name, g_name)
@@ -198,7 +117,8 @@ def topk_neighbours(query: Tensor,
                     k: int,
                     batch_size: int = 1024,
                     center: bool = False,
-                    l2_normalize: bool = True) -> Tuple[Tensor, Tensor]:
+                    l2_normalize: bool = True,
+                    backend: str = 'torch') -> Tuple[Tensor, Tensor]:
     """Top-``k`` nearest gallery items of every query.
 
     Args:
@@ -212,6 +132,10 @@ def topk_neighbours(query: Tensor,
         l2_normalize (bool): True (default): cosine similarity (rows
             L2-normalised here). False: negative squared Euclidean distance
             of the (centred) features.
+        backend (str): ``'torch'`` (default): exact, ties resolved as in
+            the module docstring. ``'faiss'``: a faiss flat index (optional
+            package ``faiss-cpu``; float32, see
+            :mod:`.retrieval_faiss` for its tolerance).
 
     Returns:
         tuple[Tensor, Tensor]: ``indices`` (long) and ``similarities``, both
@@ -220,14 +144,17 @@ def topk_neighbours(query: Tensor,
 
     Raises:
         ValueError: On malformed, empty or non-finite input or bad ``k``.
+        ImportError: ``backend='faiss'`` without faiss installed.
     """
     query, gallery, similarity = _prepare(query, gallery, 'query', 'gallery',
-                                          batch_size, center, l2_normalize)
+                                          batch_size, center, l2_normalize,
+                                          backend)
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ValueError(f'k must be a positive int, got {k!r}')
     k = _clip_k(k, gallery.shape[0])
     indices, sims = [], []
-    for _, idx, val in _iter_topk(query, gallery, k, batch_size, similarity):
+    for _, idx, val in _iter_topk(query, gallery, k, batch_size, similarity,
+                                  backend):
         indices.append(idx)
         sims.append(val)
     return torch.cat(indices), torch.cat(sims)
@@ -240,7 +167,8 @@ def retrieval_recall_per_class(train_feats: Tensor,
                                ks: Sequence[int] = (1, 5, 10, 20),
                                batch_size: int = 1024,
                                center: bool = False,
-                               l2_normalize: bool = True) -> Dict[str, dict]:
+                               l2_normalize: bool = True,
+                               backend: str = 'torch') -> Dict[str, dict]:
     """Recall@k overall and per query class (see :func:`retrieval_recall`).
 
     Args:
@@ -248,6 +176,8 @@ def retrieval_recall_per_class(train_feats: Tensor,
             As :func:`retrieval_recall`.
         center (bool): Subtract the gallery mean first. Defaults to False.
         l2_normalize (bool): Cosine (True, default) or Euclidean (False).
+        backend (str): ``'torch'`` (default, exact) or ``'faiss'``, see
+            :func:`topk_neighbours`.
 
     Returns:
         dict: ``recall`` ``{k: float}``; ``per_class`` ``{label: {k:
@@ -261,7 +191,8 @@ def retrieval_recall_per_class(train_feats: Tensor,
     test_feats, train_feats, similarity = _prepare(test_feats, train_feats,
                                                    'test_feats',
                                                    'train_feats', batch_size,
-                                                   center, l2_normalize)
+                                                   center, l2_normalize,
+                                                   backend)
     train_labels = _as_labels('train_labels', train_labels,
                               train_feats.shape[0], 'train_feats')
     test_labels = _as_labels('test_labels', test_labels, test_feats.shape[0],
@@ -273,7 +204,7 @@ def retrieval_recall_per_class(train_feats: Tensor,
 
     hit_rows = {k: [] for k in clipped}
     for start, idx, _ in _iter_topk(test_feats, train_feats, max_k,
-                                    batch_size, similarity):
+                                    batch_size, similarity, backend):
         nbr_labels = train_labels[idx.to(train_labels.device)]
         query_labels = test_labels[start:start + idx.shape[0]]
         match = nbr_labels == query_labels.to(nbr_labels.device)[:, None]
@@ -302,7 +233,8 @@ def retrieval_recall(train_feats: Tensor,
                      ks: Sequence[int] = (1, 5, 10, 20),
                      batch_size: int = 1024,
                      center: bool = False,
-                     l2_normalize: bool = True) -> Dict[int, float]:
+                     l2_normalize: bool = True,
+                     backend: str = 'torch') -> Dict[int, float]:
     """Recall@k of test (query) videos retrieving train (gallery) videos.
 
     ``Recall@k`` is the fraction of queries for which at least one of the
@@ -329,13 +261,17 @@ def retrieval_recall(train_feats: Tensor,
             Defaults to False.
         l2_normalize (bool): True (default): cosine similarity. False:
             Euclidean distance of the (centred) raw features.
+        backend (str): ``'torch'`` (default, exact) or ``'faiss'``
+            (optional package), see :func:`topk_neighbours`.
 
     Returns:
         dict[int, float]: ``{k: recall}`` with recall in ``[0, 1]``.
 
     Raises:
         ValueError: On mismatched lengths or dimensions, empty sets,
-            non-finite features, or non-positive ``ks`` / ``batch_size``.
+            non-finite features, non-positive ``ks`` / ``batch_size`` or an
+            unknown ``backend``.
+        ImportError: ``backend='faiss'`` without faiss installed.
     """
     return retrieval_recall_per_class(
         train_feats,
@@ -345,4 +281,5 @@ def retrieval_recall(train_feats: Tensor,
         ks=ks,
         batch_size=batch_size,
         center=center,
-        l2_normalize=l2_normalize)['recall']
+        l2_normalize=l2_normalize,
+        backend=backend)['recall']

@@ -9,6 +9,8 @@ from mmengine.structures import BaseDataElement, LabelData
 
 from mmssl.evaluation.functional.feature_checks import check_ks
 from mmssl.evaluation.functional.retrieval import retrieval_recall_per_class
+from mmssl.evaluation.functional.retrieval_faiss import (check_backend,
+                                                         import_faiss)
 from mmssl.registry import METRICS
 
 __all__ = ['RetrievalMetric', 'per_clip_field']
@@ -77,6 +79,9 @@ class RetrievalMetric(BaseMetric):
             features before the search. Defaults to False.
         l2_normalize (bool): Cosine similarity (True, default) or Euclidean
             distance of the raw (centred) features (False).
+        backend (str): Search backend: ``'torch'`` (default, exact) or
+            ``'faiss'`` (optional package ``faiss-cpu``; float32, see
+            :mod:`mmssl.evaluation.functional.retrieval_faiss`).
         collect_device (str): ``'cpu'`` or ``'gpu'``, see ``BaseMetric``.
         prefix (str, optional): Metric name prefix; ``'retrieval'`` if None.
         collect_dir (str, optional): See ``BaseMetric``.
@@ -98,6 +103,7 @@ class RetrievalMetric(BaseMetric):
                  gallery_level: str = 'video',
                  center: bool = False,
                  l2_normalize: bool = True,
+                 backend: str = 'torch',
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None,
                  collect_dir: Optional[str] = None) -> None:
@@ -122,6 +128,9 @@ class RetrievalMetric(BaseMetric):
         self.gallery_level = gallery_level
         self.center = bool(center)
         self.l2_normalize = bool(l2_normalize)
+        if check_backend(backend) == 'faiss':
+            import_faiss()  # fail before the features are extracted
+        self.backend = backend
         self.last_report: Optional[dict] = None
         self.batch_size = batch_size
         self.feature_key = feature_key
@@ -254,7 +263,8 @@ class RetrievalMetric(BaseMetric):
             ks=self.ks,
             batch_size=self.batch_size,
             center=self.center,
-            l2_normalize=self.l2_normalize)
+            l2_normalize=self.l2_normalize,
+            backend=self.backend)
         report.update(
             num_gallery_items=len(sets['gallery'][1]),
             num_query_items=len(sets['query'][1]))
