@@ -7,7 +7,9 @@ r3d.py`` and ``configs/ctp/r3d_18_kinetics/pretraining.py`` (not copied):
 ``stem`` = ``conv`` (3x7x7, stride (1, 2, 2)) + ``bn`` + ReLU without pool;
 basic blocks keep ``conv{1,2}.conv`` beside ``bn{1,2}`` and the shortcut
 as ``downsample.conv`` + ``downsample_bn``; BN eps 1e-3; stages 2-3 halve
-T, H, W and stage 4 halves T only. Forward returns the globally average-
+T, H, W and stage 4 halves T only in pre-training (and T, H, W in CtP's
+fine-tuning recognizer, ``configs/recognizers/_base_/model_r3d18.py``:
+``finetune=True``). Forward returns the globally average-
 pooled last feature map ``(N, 512)``.
 """
 import torch.nn.functional as F
@@ -45,9 +47,10 @@ class _Block(nn.Module):
 
 
 class CtPR3D18(nn.Module):
-    """pyvrl ``R3D(depth=18)`` with CtP's pre-training settings."""
+    """pyvrl ``R3D(depth=18)`` with CtP's pre-training settings
+    (``finetune=True``: its fine-tuning settings)."""
 
-    def __init__(self):
+    def __init__(self, finetune=False):
         super().__init__()
         self.stem = nn.Sequential()
         self.stem.add_module('conv', nn.Conv3d(3, 64, (3, 7, 7), (1, 2, 2),
@@ -55,7 +58,7 @@ class CtPR3D18(nn.Module):
         self.stem.add_module('bn', nn.BatchNorm3d(64, eps=1e-3))
         self.stem.add_module('relu', nn.ReLU())
         stages = [(64, 64, (1, 1, 1)), (64, 128, (2, 2, 2)),
-                  (128, 256, (2, 2, 2)), (256, 512, (2, 1, 1))]
+                  (128, 256, (2, 2, 2)), (256, 512, (2, 2, 2) if finetune else (2, 1, 1))]
         for i, (cin, cout, stride) in enumerate(stages):
             setattr(self, f'layer{i + 1}', nn.Sequential(
                 _Block(cin, cout, stride), _Block(cout, cout, (1, 1, 1))))

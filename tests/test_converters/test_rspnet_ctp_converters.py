@@ -15,9 +15,9 @@ convert_tool = load_tool('tools/model_converters/convert_checkpoint.py',
                          'convert_checkpoint')
 
 
-def _converted_output(name, wrapped_state, x):
+def _converted_output(name, wrapped_state, x, backbone_cfg=None):
     state, cfg, report = convert_state_dict(get_converter(name),
-                                            wrapped_state)
+                                            wrapped_state, backbone_cfg)
     target = build_backbone(cfg)
     target.load_state_dict(state, strict=True)
     target.eval()  # MMAction2's ResNet3d.train() returns None
@@ -77,6 +77,25 @@ def test_ctp_r3d18_reproduces_released_output():
         'head.roi_fc.weight': 'outside the backbone prefix "backbone."'}
     assert report.renamed['layer4.0.downsample_bn.running_var'] == \
         'layer4.0.downsample.bn.running_var'
+
+
+def test_ctp_r3d18_finetuned_recognizer_with_the_finetune_layout():
+    """CtP's fine-tuned TSN (stage 4 halves H, W too): converted with the
+    config's ``finetune_backbone``; the pre-training layout differs."""
+    from mmengine.config import Config
+    torch.manual_seed(5)
+    reference = randomise_bn(CtPR3D18(finetune=True))
+    wrapped = {f'backbone.{k}': v for k, v in reference.state_dict().items()}
+    wrapped['cls_head.fc_cls.weight'] = torch.zeros(101, 512)
+    cfg = Config.fromfile('configs/_base_/models/backbones/r3d_18_ctp.py')
+    x = torch.randn(1, 3, 8, 32, 32)
+    with torch.no_grad():
+        expected = reference(x)
+    actual, _ = _converted_output('ctp-r3d18', wrapped, x,
+                                  cfg.finetune_backbone.to_dict())
+    torch.testing.assert_close(actual, expected, rtol=1e-4, atol=1e-4)
+    pretrain_layout, _ = _converted_output('ctp-r3d18', wrapped, x)
+    assert not torch.allclose(pretrain_layout, expected, atol=1e-3)
 
 
 def test_cli_converts_an_rspnet_pretraining_file(tmp_path, capsys):

@@ -20,3 +20,9 @@ backbone = dict(
     temporal_strides=(1, 2, 2, 2),
     norm_cfg=dict(type='BN3d', requires_grad=True, eps=1e-3),
     zero_init_residual=False)
+# CtP fine-tunes (configs/recognizers/_base_/model_r3d18.py) with stage 4
+# halving H, W too (down_sampling=[F, T, T, T]): same keys and shapes, use
+# this one (--backbone-config .../r3d_18_ctp.py:finetune_backbone) for a
+# checkpoint of CtP's fine-tuned TSN recognizer, or to fine-tune as the
+# authors did.
+finetune_backbone = dict(backbone, spatial_strides=(1, 2, 2, 2))
