@@ -460,7 +460,14 @@ def main(argv: Optional[List[str]] = None) -> dict:
     rows = []
     for path in args.configs:
         set_random_seed(args.seed)
-        row = measure(path, args)
+        try:
+            row = measure(path, args)
+        except Exception as error:  # one failing config: report, go on
+            print(f'{path}: {type(error).__name__}: {error}',
+                  file=sys.stderr)
+            rows.append(dict(config=path, error=f'{type(error).__name__}: '
+                             f'{error}'))
+            continue
         rows.append(row)
         floor = f' floor {row["floor_ratio"]:.2f}x' \
             if row['floor_ratio'] else ''
