@@ -105,11 +105,13 @@ class ClipMotionJitter(BaseTransform):
             return results
         s = self.max_shift
         padded = np.pad(arr, ((0, 0), (s, s), (s, s), (0, 0)), mode='edge')
-        h, w = arr.shape[1:3]
-        out = np.empty_like(arr)
-        for i, (dy, dx) in enumerate(offsets):
-            # content moves by (dy, dx): read the window shifted the other way
-            out[i] = padded[i, s - dy:s - dy + h, s - dx:s - dx + w]
+        t, h, w = arr.shape[:3]
+        # content moves by (dy, dx): read the window shifted the other way;
+        # one gather for all frames (no per-frame Python loop)
+        rows = (s - offsets[:, 0])[:, None] + np.arange(h)  # (T, H)
+        cols = (s - offsets[:, 1])[:, None] + np.arange(w)  # (T, W)
+        out = padded[np.arange(t)[:, None, None], rows[:, :, None],
+                     cols[:, None, :]]
         results['imgs'] = unstack_frames(out, was_array)
         return results
 
