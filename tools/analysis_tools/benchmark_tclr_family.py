@@ -71,6 +71,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--data-root', default=None,
                         help='synthmotion-style root (train_list.txt) '
                         'overriding the configs\' data')
+    parser.add_argument('--ann-file', default=None,
+                        help='annotation list (\'path label\' lines) '
+                        'overriding the configs\' (paths relative to '
+                        '--data-root, or to the list\'s folder without it); '
+                        'e.g. real clips')
     parser.add_argument('--threads', type=int, default=None,
                         help='torch threads per method process')
     parser.add_argument('--seed', type=int, default=0)
@@ -86,6 +91,11 @@ def load_cfg(path: str, args: argparse.Namespace, extra_reads: bool):
     if args.data_root is not None:
         loader.dataset.ann_file = osp.join(args.data_root, 'train_list.txt')
         loader.dataset.data_prefix = dict(video=args.data_root)
+    if args.ann_file is not None:
+        loader.dataset.ann_file = args.ann_file
+        if args.data_root is None:
+            loader.dataset.data_prefix = dict(
+                video=osp.dirname(osp.abspath(args.ann_file)))
     if args.batch_size is not None:
         loader.batch_size = args.batch_size
     loader.num_workers = args.num_workers
