@@ -19,7 +19,8 @@ def test_union_decoded_once_and_frames_in_index_order(index_videos,
     read = source.read
     monkeypatch.setattr(
         source, 'read',
-        lambda inds, access: calls.append(list(inds)) or read(inds, access))
+        lambda inds, access, **kw: calls.append(list(inds)) or read(
+            inds, access, **kw))
     # overlapping clips with repeated frames
     results['frame_inds'] = np.array([3, 4, 5, 4, 5, 6, 30, 3])
     out = DecordDecodeUnion()(results)

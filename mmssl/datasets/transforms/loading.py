@@ -190,7 +190,7 @@ class DecordDecodeUnion(BaseTransform):
         frame_inds = np.asarray(results['frame_inds']).reshape(-1)
         unique, inverse = np.unique(frame_inds, return_inverse=True)
         try:
-            frames = reader.read(unique, self.access)
+            frames = reader.read(unique, self.access, stack=False)
         except Exception as err:  # DECORDError / IndexError past damage
             _fail(
                 self.on_error,
@@ -204,11 +204,11 @@ class DecordDecodeUnion(BaseTransform):
             reader.close()
             del reader
         results['imgs'] = share_frames(frames, inverse)
-        results['original_shape'] = frames.shape[1:3]
-        results['img_shape'] = frames.shape[1:3]
+        shape = frames[0].shape[:2]
+        results['original_shape'] = shape
+        results['img_shape'] = shape
         results['num_decoded_frames'] = len(unique)
-        results['video_size'] = video_size if video_size[0] else \
-            tuple(frames.shape[1:3])
+        results['video_size'] = video_size if video_size[0] else tuple(shape)
         return results
 
     def __repr__(self) -> str:

@@ -46,12 +46,13 @@ def share_frames(unique: np.ndarray, inverse: np.ndarray) -> List[np.ndarray]:
     """Gather decoded frames into sample order without copying.
 
     Args:
-        unique (np.ndarray): ``(N, H, W, C)`` decoded frames, each once.
+        unique (np.ndarray | list[np.ndarray]): ``(N, H, W, C)`` decoded
+            frames, or a list of N ``(H, W, C)`` frames, each once.
         inverse (np.ndarray): ``(T,)`` index into ``unique`` per output frame.
 
     Returns:
-        list[np.ndarray]: ``T`` views of ``unique``; entries of a repeated
-        index are the same object, marked read-only.
+        list[np.ndarray]: ``T`` views of ``unique`` (or its frames);
+        entries of a repeated index are the same object, marked read-only.
     """
     counts = np.bincount(inverse, minlength=len(unique))
     views = list(unique)  # one view object per decoded frame

@@ -56,9 +56,17 @@ class VideoSource:
         """(H, W) of the returned frames."""
         return scaled_size(self.original_size, self.short_side)
 
-    def read(self, indices: Sequence[int],
-             access: str = 'sequential') -> np.ndarray:
+    def read(self, indices: Sequence[int], access: str = 'sequential',
+             stack: bool = True) -> np.ndarray:
         """Frames at ``indices`` (sorted, unique) as (N, H, W, 3) uint8 RGB.
+
+        Args:
+            indices (sequence[int]): Sorted unique frame indices.
+            access (str): Access pattern (``ACCESS_PATTERNS``).
+            stack (bool): If False, frames a backend produced one by one
+                come back as a list of N (H, W, 3) arrays instead of being
+                copied into one array (the decode step only needs the
+                frames; the stack would be a full extra copy).
 
         Raises:
             ValueError: unsorted/repeated indices or an unsupported access.
@@ -75,8 +83,9 @@ class VideoSource:
         if len(frames) != len(indices):
             raise IndexError(f'{self.backend} returned {len(frames)} frames '
                              f'for {len(indices)} indices')
-        return np.ascontiguousarray(np.stack(frames)) if isinstance(
-            frames, list) else frames
+        if isinstance(frames, list) and stack:
+            return np.ascontiguousarray(np.stack(frames))
+        return frames
 
     def close(self) -> None:
         """Release the decoder."""

@@ -5,7 +5,7 @@ from typing import Optional
 import cv2
 import numpy as np
 
-from .base import VideoSource, keep_needed, register_backend
+from .base import VideoSource, register_backend
 
 # decord misnumbers frames of MPEG program/transport streams in every access
 # pattern: on cityCC0.mpg (mpeg2 in MPEG-PS) it drops the first GOP (12
@@ -64,7 +64,8 @@ class DecordSource(VideoSource):
         """Wrap an already opened ``decord.VideoReader``."""
         return cls(path, reader=reader)
 
-    def read(self, indices, access: str = 'sequential') -> np.ndarray:
+    def read(self, indices, access: str = 'sequential',
+             stack: bool = True) -> np.ndarray:
         """See :meth:`VideoSource.read`; works around decord's resize bug.
 
         decord 0.6.0 fails for some output sizes ("DECORDArrayCopyFromTo:
@@ -74,7 +75,7 @@ class DecordSource(VideoSource):
         average on sharp synthetic edges).
         """
         try:
-            return super().read(indices, access)
+            return super().read(indices, access, stack)
         except Exception as err:  # decord raises DECORDError (Exception)
             if 'DECORDArrayCopyFromTo' not in str(err) or \
                     self.short_side is None or self._resize_after:
@@ -83,39 +84,67 @@ class DecordSource(VideoSource):
         self._resize_after = True
         self.reader = decord.VideoReader(self.path,
                                          num_threads=self.num_threads)
-        return super().read(indices, access)
+        return super().read(indices, access, stack)
 
-    def _rgb(self, frame) -> np.ndarray:
-        if not self._resize_after:
-            # a copy: a view would keep its whole RANGE_CHUNK-frame batch
-            # alive (issue 16 item 3: 553 -> ~200 MB for a 768x576 sample)
-            return np.array(frame)
+    def _resized(self, frames: np.ndarray) -> np.ndarray:
+        """``frames`` (N, H, W, 3) at the output size (resize fallback)."""
         height, width = self.output_size()
-        return cv2.resize(frame, (width, height),
-                          interpolation=cv2.INTER_AREA)
+        return np.stack([cv2.resize(f, (width, height),
+                                    interpolation=cv2.INTER_AREA)
+                         for f in frames])
 
     def _read_random(self, indices: np.ndarray) -> np.ndarray:
-        return [self._rgb(f) for f in
-                self.reader.get_batch(indices.tolist()).asnumpy()]
+        frames = self.reader.get_batch(indices.tolist()).asnumpy()
+        return self._resized(frames) if self._resize_after else frames
 
-    def _chunks(self, stop: int):
-        """Frames ``0..stop-1`` from contiguous ``get_batch`` calls.
+    def _read_sequential(self, indices: np.ndarray) -> np.ndarray:
+        """Contiguous ``get_batch`` chunks from frame 0, requested frames kept.
 
         Contiguous reads continue decoding without seeking, which keeps
         decord's numbering equal to a sequential decode (its ``skip_frames``
-        and ``seek`` do not: measured in docs/performance.md).
+        and ``seek`` do not: measured in docs/performance.md). The kept
+        frames are copied straight from each chunk into one preallocated
+        array (no per-frame copies, no stack); a chunk without a requested
+        frame is decoded but never copied out of decord.
         """
-        for start in range(0, stop, RANGE_CHUNK):
-            yield from self.reader.get_batch(
-                list(range(start, min(start + RANGE_CHUNK, stop)))).asnumpy()
-
-    def _read_sequential(self, indices: np.ndarray) -> list:
-        if indices[-1] >= self.num_frames:
-            raise IndexError(f'frame {indices[-1]} requested, the video '
-                             f'reports {self.num_frames} frames')
+        last = int(indices[-1])
+        if last >= self.num_frames:
+            raise IndexError(f'frame {last} requested, the video reports '
+                             f'{self.num_frames} frames')
         self.reader.seek(0)
-        return keep_needed(self._chunks(int(indices[-1]) + 1), indices,
-                           self._rgb)
+        out, done = None, 0
+        for start in range(0, last + 1, RANGE_CHUNK):
+            stop = min(start + RANGE_CHUNK, last + 1)
+            batch = self.reader.get_batch(list(range(start, stop)))
+            end = int(np.searchsorted(indices, stop))
+            if end == done:
+                continue
+            rows = indices[done:end] - start
+            if self._resize_after:
+                kept = self._resized(batch.asnumpy()[rows])
+                rows = np.arange(len(kept))
+            else:  # a view: only the kept rows are copied (issue 16 item 7)
+                kept = _chunk_view(batch)
+            if out is None:
+                out = np.empty((len(indices), ) + kept.shape[1:], np.uint8)
+            np.take(kept, rows, axis=0, out=out[done:end])
+            done = end
+        return out
 
+    def close(self) -> None:
+        self.reader = None
+
+
+def _chunk_view(batch) -> np.ndarray:
+    """A decord NDArray as numpy without copying (DLPack through torch).
+
+    ``asnumpy()`` copies the whole chunk; the view lets the caller copy only
+    the frames it keeps. Falls back to ``asnumpy()`` where DLPack fails.
+    """
+    try:
+        from torch.utils.dlpack import from_dlpack
+        return from_dlpack(batch.to_dlpack()).numpy()
+    except Exception:  # no torch, or a decord build without DLPack
+        return batch.asnumpy()
     def close(self) -> None:
         self.reader = None
