@@ -6,9 +6,9 @@ import os.path as osp
 import pytest
 import torch
 import torch.nn.functional as F
-from mmaction.structures import ActionDataSample
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
+from multitask_fixtures import multitask_batch
 from probe_fixtures import REPO_ROOT
 
 from mmssl.datasets.transforms.sampling import permutation_table
@@ -34,21 +34,6 @@ def build(name='full', **changes):
     model = MODELS.build(cfg.model)
     model.init_weights()
     return model
-
-
-def batch(size=4, frames=8):
-    torch.manual_seed(1)
-    inputs = torch.randn(size, 2, 3, frames, 32, 32)
-    samples = []
-    for i in range(size):
-        s = ActionDataSample()
-        mask = torch.zeros(2, frames * 16, dtype=torch.bool)
-        mask[:, i::3] = True
-        s.set_field(mask, 'mask')
-        s.set_field(torch.tensor(i * 5 % 24), 'order_label')
-        s.set_field(torch.tensor(i % 2), 'direction_label')
-        samples.append(s)
-    return inputs, samples
 
 
 def test_order_and_direction_labels_recover_the_applied_transform():
@@ -79,7 +64,7 @@ def test_shuffling_frame_embeddings_equals_shuffling_input_frames():
 
 
 def test_total_loss_is_the_weighted_sum_of_the_branches():
-    inputs, samples = batch()
+    inputs, samples = multitask_batch()
     ones = build().eval()
     weighted = build(
         loss_weights=dict(contrast=0.5, reconstruction=2.0,
@@ -107,7 +92,7 @@ def test_total_loss_is_the_weighted_sum_of_the_branches():
 ])
 def test_baselines_switch_the_other_losses_off(name, keys):
     model = build(name)
-    inputs, samples = batch(2)
+    inputs, samples = multitask_batch(2)
     losses = model.loss(inputs, samples)
     assert {k for k in losses if k.startswith('loss')} == keys
     for module in ('contrast_head', 'decoder', 'order_head',

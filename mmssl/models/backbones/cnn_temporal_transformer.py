@@ -8,6 +8,7 @@ from torch import Tensor, nn
 
 from mmssl.registry import MODELS
 from .base_backbone import BaseBackbone3D
+from .temporal_conv_stem import TemporalConvStem  # noqa: F401 (registers)
 
 
 @MODELS.register_module()
@@ -23,9 +24,11 @@ class CNNTemporalTransformer(BaseBackbone3D):
 
     Stages of :meth:`forward`, for clips ``(N, C, T, H, W)``:
 
-    1. :meth:`frame_feature_maps`: the CNN (any 2D backbone config, e.g.
-       MMAction2's ``ResNet(depth=50, num_stages=3, out_indices=(2, ))`` or
-       the tiny :class:`FrameConvStem`) on all ``N * T`` frames:
+    1. :meth:`frame_feature_maps`: the optional 3D ``stem`` (e.g.
+       :class:`TemporalConvStem`) on the whole clip, keeping ``T``, then the
+       CNN (any 2D backbone config, e.g. MMAction2's
+       ``ResNet(depth=50, num_stages=3, out_indices=(2, ))`` or the tiny
+       :class:`FrameConvStem`) on all ``N * T`` frames:
        ``(N * T, C_cnn, h, w)``. This pre-pooling map is what the masked
        reconstruction decoder reads.
     2. :meth:`frame_embeddings`: average pool to ``spatial_pool_size``
@@ -42,15 +45,19 @@ class CNNTemporalTransformer(BaseBackbone3D):
 
     The output follows the house convention of a 5-D map,
     ``(N, D, T, 1, 1)``, so MMAction2's ``Recognizer3D`` / ``I3DHead``, the
-    frozen probe and the SSL algorithms' pooling use it unchanged. Because
-    the CNN sees frames independently, shuffling or reversing the frame
+    frozen probe and the SSL algorithms' pooling use it unchanged. Without
+    a stem (or with a stem of temporal kernel 1) the CNN sees frames
+    independently (``frame_independent``): shuffling or reversing the frame
     embeddings before :meth:`temporal` equals shuffling or reversing the
     input frames (used by :class:`MultiTaskSSL` to run the temporal tasks
-    without extra CNN passes).
+    without extra CNN passes). A 3D stem breaks that equality: each frame
+    embedding then sees ``temporal_receptive_field`` input frames.
 
     Args:
         cnn (dict): 2D CNN config; it must map ``(B, C, H, W)`` to one map
-            ``(B, C_cnn, h, w)`` (a tuple's last element is used).
+            ``(B, C_cnn, h, w)`` (a tuple's last element is used). With a
+            ``stem`` and no ``in_channels`` key, ``in_channels`` is set to
+            the stem's ``out_channels``.
         cnn_channels (int, optional): ``C_cnn``; ``None`` reads the CNN's
             ``out_channels`` attribute.
         embed_dims (int): Transformer width ``D``. Defaults to 256.
@@ -63,6 +70,10 @@ class CNNTemporalTransformer(BaseBackbone3D):
         frozen_stages (int): ``0`` freezes the CNN, ``1`` everything.
             Defaults to -1.
         norm_eval (bool): Keep BN layers in eval mode. Defaults to False.
+        stem (dict, optional): 3D stem applied to the whole clip before the
+            CNN; it must map ``(N, C, T, H, W)`` to ``(N, C_s, T, H', W')``
+            and have an int ``out_channels``. ``None`` (default): none, the
+            encoder is exactly the per-frame 2D one.
         init_cfg (dict | list[dict], optional): e.g. ``Pretrained``.
     """
 
@@ -77,12 +88,14 @@ class CNNTemporalTransformer(BaseBackbone3D):
                  spatial_pool_size: Tuple[int, int] = (1, 1),
                  frozen_stages: int = -1,
                  norm_eval: bool = False,
+                 stem: Optional[dict] = None,
                  init_cfg: Optional[Union[dict, List[dict]]] = None) -> None:
         super().__init__(frozen_stages, norm_eval, init_cfg)
         if embed_dims % num_heads:
             raise ValueError(f'embed_dims={embed_dims} is not divisible by '
                              f'num_heads={num_heads}')
-        self.cnn = MODELS.build(cnn)
+        self.stem = MODELS.build(stem) if stem is not None else None
+        self.cnn = MODELS.build(self._cnn_cfg(cnn, self.stem))
         if cnn_channels is None:
             cnn_channels = getattr(self.cnn, 'out_channels', None)
             if not isinstance(cnn_channels, int):
@@ -102,20 +115,53 @@ class CNNTemporalTransformer(BaseBackbone3D):
         self.transformer = nn.TransformerEncoder(
             layer, depth, enable_nested_tensor=False)
         self.norm = nn.LayerNorm(embed_dims)
-        self.stage_names = [('cnn', ), ('frame_proj', 'transformer', 'norm')]
+        self.stage_names = [('cnn', ) if self.stem is None else
+                            ('stem', 'cnn'),
+                            ('frame_proj', 'transformer', 'norm')]
         self._check_frozen_stages()
 
+    @staticmethod
+    def _cnn_cfg(cnn: dict, stem: Optional[nn.Module]) -> dict:
+        """The CNN config, reading the stem's channels when one exists."""
+        if stem is None:
+            return cnn
+        channels = getattr(stem, 'out_channels', None)
+        if not isinstance(channels, int):
+            raise ValueError(f'the stem {type(stem).__name__} has no int '
+                             'out_channels')
+        cnn = cnn.copy()
+        if cnn.setdefault('in_channels', channels) != channels:
+            raise ValueError(f'cnn.in_channels={cnn["in_channels"]} but the '
+                             f'stem gives {channels} channels')
+        return cnn
+
+    @property
+    def temporal_receptive_field(self) -> int:
+        """Input frames that reach one frame embedding before the
+        transformer: 1 without a stem, the stem's otherwise (0: the stem
+        does not say, treated as not frame-independent)."""
+        if self.stem is None:
+            return 1
+        return int(getattr(self.stem, 'temporal_receptive_field', 0))
+
+    @property
+    def frame_independent(self) -> bool:
+        """Whether each frame embedding depends on its own frame only (so
+        permuting embeddings equals permuting input frames)."""
+        return self.temporal_receptive_field == 1
+
     def init_weights(self) -> None:
-        """CNN: its own init (Kaiming / pretrained); transformer layers:
+        """Stem, CNN: their own init (Kaiming / pretrained); transformer:
         truncated normal (std 0.02) linear weights, zero biases, unit
         LayerNorms (ViT convention). ``init_cfg`` overrides everything."""
         if self.init_cfg is not None:
             super().init_weights()
             return
-        if hasattr(self.cnn, 'init_weights'):
-            self.cnn.init_weights()
+        for cnn in (self.stem, self.cnn):
+            if hasattr(cnn, 'init_weights'):
+                cnn.init_weights()
         for name, m in self.named_modules():
-            if name.startswith('cnn'):
+            if name.startswith(('cnn', 'stem')):
                 continue
             if isinstance(m, nn.Linear):
                 trunc_normal_init(m, std=0.02, bias=0.)
@@ -128,7 +174,7 @@ class CNNTemporalTransformer(BaseBackbone3D):
                 nn.init.zeros_(m.in_proj_bias)
 
     def frame_feature_maps(self, clips: Tensor) -> Tensor:
-        """Per-frame CNN maps.
+        """Per-frame CNN maps (after the 3D stem, if any, on the clip).
 
         Args:
             clips (Tensor): ``(N, C, T, H, W)``.
@@ -140,6 +186,12 @@ class CNNTemporalTransformer(BaseBackbone3D):
         if clips.dim() != 5:
             raise ValueError('CNNTemporalTransformer expects (N, C, T, H, W) '
                              f'clips, got {tuple(clips.shape)}')
+        if self.stem is not None:
+            num_frames = clips.shape[2]
+            clips = self.stem(clips)
+            if clips.dim() != 5 or clips.shape[2] != num_frames:
+                raise ValueError(f'the stem returned {tuple(clips.shape)}; '
+                                 f'expected (N, C_s, T={num_frames}, h, w)')
         frames = clips.transpose(1, 2).flatten(0, 1)
         maps = self.cnn(frames)
         if isinstance(maps, (tuple, list)):
