@@ -5,7 +5,10 @@ Files in ``<work_root>/<cell>/``: ``cell_config.py`` (the materialised
 config), ``train.log`` / ``eval.log`` (the tools' output), ``eval/``
 (``tools/analysis_tools/evaluate.py``'s report) and ``grid_cell.json``:
 the cell, its state (``done`` / ``failed``), the config's sha256, pretext
-metrics, downstream results and cost.
+metrics, downstream results and cost. With the ``robustness`` protocol,
+``robustness.log`` and ``robustness/`` (``noise_robustness.py``'s report on
+the ``finetune`` protocol's classifier, :mod:`.robustness`) follow; its
+cost counts as evaluation.
 
 Cost is measured per subprocess with ``os.wait4``: wall seconds, CPU
 seconds (user + system, the process and the children it waited for, e.g.
@@ -28,6 +31,8 @@ from mmengine.config import Config
 
 from mmssl.evaluation.cache_identity import config_sha256
 from .grid_spec import Cell, GridSpec
+from .robustness import (REPORT, ROBUSTNESS, finetuned_classifier,
+                         robustness_command)
 
 __all__ = ['CELL_RECORD', 'run_cell', 'read_cell_record', 'train_command',
            'eval_command']
@@ -64,12 +69,16 @@ def eval_command(repo: str, spec: GridSpec, cell: Cell, config: str,
     # cell's are re-rooted to the spec's data_root)
     from mmssl.evaluation.suite import evaluation_dataset
     dataset, _ = evaluation_dataset(Config.fromfile(cell.config))
+    protocols = [p for p in spec.protocols if p != ROBUSTNESS]
     cmd = [sys.executable, osp.join(repo, 'tools/analysis_tools/evaluate.py'),
-           config, checkpoint, '--protocols', ','.join(spec.protocols),
+           config, checkpoint, '--protocols', ','.join(protocols),
            '--work-dir', osp.join(cell_dir, 'eval'), '--seed', str(cell.seed),
            '--dataset', dataset]
+    if spec.data_root:  # the fine-tune config is re-rooted like the cell's
+        cmd += ['--data-root', spec.data_root]
     options = [f'{protocol}.{key}={value}'
                for protocol, settings in spec.protocol_options.items()
+               if protocol != ROBUSTNESS
                for key, value in settings.items()]
     if options:
         cmd += ['--options', *options]
@@ -169,6 +178,8 @@ def run_cell(spec: GridSpec, cell: Cell, cfg: Config, cell_dir: str,
     if old and old.get('state') == 'done' and old.get('config_sha256') == sha:
         return dict(old, state='skipped')
     os.makedirs(cell_dir, exist_ok=True)
+    if osp.isfile(osp.join(cell_dir, REPORT)):  # a stale one of a rerun
+        os.remove(osp.join(cell_dir, REPORT))
     config_path = osp.join(cell_dir, 'cell_config.py')
     cfg.dump(config_path)
     record = dict(cell.as_dict(), config_sha256=sha, state='running',
@@ -196,6 +207,16 @@ def run_cell(spec: GridSpec, cell: Cell, cfg: Config, cell_dir: str,
                          evaluation)
         with open(osp.join(cell_dir, 'eval', 'evaluation.json')) as f:
             results = json.load(f)['results']
+    if ROBUSTNESS in spec.protocols:
+        robust = _robustness(spec, cell, cell_dir, repo, log)
+        if robust.get('returncode'):
+            return _fail(cell_dir, record, ROBUSTNESS, 'robustness.log',
+                         robust)
+        evaluation = dict(
+            wall_s=evaluation['wall_s'] + robust['wall_s'],
+            cpu_s=evaluation['cpu_s'] + robust['cpu_s'],
+            peak_rss_mb=max(evaluation['peak_rss_mb'],
+                            robust['peak_rss_mb']))
     record.update(
         state='done',
         checkpoint=checkpoint,
@@ -214,6 +235,27 @@ def run_cell(spec: GridSpec, cell: Cell, cfg: Config, cell_dir: str,
         finished=time.time())
     _write_record(cell_dir, record)
     return record
+
+
+def _robustness(spec: GridSpec, cell: Cell, cell_dir: str, repo: str,
+                log: Callable[[str], None]) -> dict:
+    """Run ``noise_robustness.py`` on the cell's fine-tuned classifier."""
+    log_path = osp.join(cell_dir, 'robustness.log')
+    try:
+        config, checkpoint = finetuned_classifier(osp.join(cell_dir, 'eval'))
+    except FileNotFoundError as error:
+        log(f'[grid] {cell.name}: {error}')
+        with open(log_path, 'w') as f:
+            f.write(f'{error}\n')
+        return dict(returncode=1)
+    log(f'[grid] {cell.name}: noise robustness of {checkpoint}')
+    run = _measured_run(
+        robustness_command(repo, spec.protocol_options.get(ROBUSTNESS),
+                           cell.seed, config, checkpoint, cell_dir),
+        log_path, repo)
+    if run['returncode'] == 0 and not osp.isfile(osp.join(cell_dir, REPORT)):
+        run['returncode'] = 1  # pragma: no cover (the tool always writes)
+    return run
 
 
 def _fail(cell_dir: str, record: dict, stage: str, log_name: str,

@@ -14,7 +14,9 @@ subset x seed, and the downstream protocols every cell is evaluated with::
     backbones = dict(r3d_tiny=None,                       # None: as written
                      r21d_tiny=dict(type='ResNet2Plus1d', ...))
     subsets = dict(sizes=dict(half=256, full=None), seed=0)  # or None
-    protocols = ['retrieval', 'knn', 'linear']    # evaluate.py protocols
+    protocols = ['retrieval', 'knn', 'linear']    # evaluate.py protocols,
+    # + 'robustness' (needs 'finetune'): protocol_options=dict(robustness=
+    # dict(noises=['gaussian'], severities=[3], clips=1)), see .robustness
     seeds = [0, 1]
     data_root = 'data/synthmotion_rgb'            # optional re-rooting
     cfg_options = dict(train_cfg=dict(max_epochs=5))   # every cell
@@ -32,6 +34,7 @@ from typing import Dict, List, Optional
 from mmengine.config import Config
 
 from mmssl.utils.config_validation import ConfigError
+from .robustness import ROBUSTNESS, check_robustness_spec
 
 __all__ = ['Cell', 'GridSpec', 'load_grid_spec']
 
@@ -123,6 +126,25 @@ def _resolve(path: str, spec_path: str, repo: str) -> str:
                       f'{repo} or to the spec)')
 
 
+def _check_protocols(protocols: List[str], options: dict,
+                     path: str) -> None:
+    """Known, distinct protocols; options only for protocols that run."""
+    from mmssl.evaluation.suite import PROTOCOLS
+    known = (*PROTOCOLS, ROBUSTNESS)
+    unknown = [p for p in protocols if p not in known]
+    if unknown or len(set(protocols)) != len(protocols):
+        raise ConfigError(f'{path}: protocols {protocols}: '
+                          + (f'unknown {unknown}; ' if unknown else '') +
+                          f'choose distinct ones from {list(known)}')
+    if not isinstance(options, dict):
+        raise ConfigError(f'{path}: protocol_options must be a dict')
+    stray = sorted(set(options) - set(protocols))
+    if stray:
+        raise ConfigError(f'{path}: protocol_options for protocols not in '
+                          f'protocols: {stray} (protocols: {protocols})')
+    check_robustness_spec(protocols, options, path)
+
+
 def load_grid_spec(path: str, repo: str = '.') -> GridSpec:
     """Read and check a grid spec.
 
@@ -172,16 +194,19 @@ def load_grid_spec(path: str, repo: str = '.') -> GridSpec:
             isinstance(s, int) for s in seeds):
         raise ConfigError(f'{path}: seeds must be distinct integers, got '
                           f'{seeds}')
+    protocols = list(raw.get('protocols') or [])
+    protocol_options = raw.get('protocol_options') or {}
+    _check_protocols(protocols, protocol_options, path)
     return GridSpec(
         path=path,
         tasks=tasks,
         backbones=backbones,
         subset_sizes=sizes,
         subset_seed=int(subsets.get('seed', 0)),
-        protocols=list(raw.get('protocols') or []),
+        protocols=protocols,
         seeds=seeds,
         data_root=raw.get('data_root'),
         cfg_options=raw.get('cfg_options') or {},
-        protocol_options=raw.get('protocol_options') or {},
+        protocol_options=protocol_options,
         finetune_cfg_options=list(raw.get('finetune_cfg_options') or []),
         name=raw.get('name') or osp.splitext(osp.basename(path))[0])

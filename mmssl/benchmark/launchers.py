@@ -16,6 +16,7 @@ from typing import List
 
 from .cell_runner import eval_command
 from .grid_spec import Cell, GridSpec
+from .robustness import ROBUSTNESS, emitted_robustness_line
 
 __all__ = ['slurm_array_script', 'dist_train_commands']
 
@@ -48,7 +49,8 @@ def slurm_array_script(spec: GridSpec, cells: List[Cell], work_root: str,
 
 def dist_train_commands(spec: GridSpec, cells: List[Cell], work_root: str,
                         repo: str, gpus: int = 1) -> str:
-    """Shell lines: per cell, ``dist_train.sh`` then ``evaluate.py``."""
+    """Shell lines: per cell, ``dist_train.sh``, ``evaluate.py`` and
+    (protocol ``robustness``) ``noise_robustness.py``."""
     lines = ['#!/usr/bin/env bash', 'set -e']
     for cell in cells:
         cell_dir = osp.join(work_root, cell.name)
@@ -63,6 +65,11 @@ def dist_train_commands(spec: GridSpec, cells: List[Cell], work_root: str,
                                ')', cell_dir)
             cmd[0] = 'python'
             cmd[1] = 'tools/analysis_tools/evaluate.py'
+            lines.append(' '.join(
+                c if c.startswith('$(') else shlex.quote(c) for c in cmd))
+        if ROBUSTNESS in spec.protocols:
+            cmd = emitted_robustness_line(
+                spec.protocol_options.get(ROBUSTNESS), cell.seed, cell_dir)
             lines.append(' '.join(
                 c if c.startswith('$(') else shlex.quote(c) for c in cmd))
     return '\n'.join(lines) + '\n'

@@ -10,7 +10,8 @@ noises, Sec. 4.4), the last logged pretext values and the cost.
 
 Spread: the sample standard deviation over seeds (0 for one seed). In the
 Markdown tables the best value of each column (task) is bold (all of them
-if tied), and a value
+if tied; the lowest for the robustness score, the highest otherwise), and
+a value
 whose distance to the best is not larger than the larger of the two spreads
 carries ``~`` ("not separated from the best by more than the seed spread").
 With one seed there is no spread and nothing is marked.
@@ -31,6 +32,8 @@ __all__ = ['cell_metrics', 'aggregate_rows', 'write_leaderboard',
 GROUP_KEYS = ('task', 'category', 'level', 'backbone', 'subset',
               'subset_size')
 PRIMARY_METRICS = ('top-1', 'R@1', 'robustness')
+# (A_clean - A_noisy) / A_clean: the smaller, the more robust
+LOWER_IS_BETTER = ('robustness', )
 COST_COLUMNS = ('pretrain_wall_s', 'eval_wall_s', 'cpu_hours', 'gpu_hours',
                 'clips_per_s', 'peak_rss_mb', 'gpu_peak_mb')
 
@@ -125,7 +128,8 @@ def study_table(rows: List[dict], metric: str, backbone: str) -> List[str]:
     best = {}
     for task, _ in tasks:
         column = [r for r in rows if r['task'] == task]
-        best[task] = max(column, key=lambda r: r[metric])
+        pick = min if metric in LOWER_IS_BETTER else max
+        best[task] = pick(column, key=lambda r: r[metric])
     header = '| subset / level | ' + ' | '.join(
         f'{t} ({c})' if c else t for t, c in tasks) + ' |'
     out = [header, '|---' * (len(tasks) + 1) + '|']
@@ -154,7 +158,9 @@ def markdown_leaderboard(rows: List[dict], failed: List[dict],
     lines = [f'# Leaderboard: {title}', '']
     for metric in metrics:
         for backbone in backbones:
-            lines += [f'## {metric} (%), backbone {backbone}', '']
+            unit = ('relative robustness, lower is better'
+                    if metric in LOWER_IS_BETTER else '%')
+            lines += [f'## {metric} ({unit}), backbone {backbone}', '']
             lines += study_table(rows, metric, backbone) + ['']
     cost = [c for c in COST_COLUMNS if any(c in r for r in rows)]
     lines += ['## Cost (mean over seeds)', '',
