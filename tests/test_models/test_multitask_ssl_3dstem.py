@@ -10,7 +10,7 @@ from mmengine.registry import init_default_scope
 from multitask_fixtures import multitask_batch
 from probe_fixtures import REPO_ROOT
 
-from mmssl.models.utils.segment_order import shuffle_segments
+from mmssl.models.utils.segment_order import reverse_time, shuffle_segments
 from mmssl.models.utils.video_patches import fill_masked_cubes
 from mmssl.registry import MODELS
 from mmssl.utils import register_all_modules
@@ -163,3 +163,33 @@ def test_tiny_3dstem_config_train_step():
                            after['stem.conv.conv.weight'])
     assert not torch.equal(before['stem.conv.bn.running_mean'],
                            after['stem.conv.bn.running_mean'])
+
+
+def test_method_permutes_input_frames_when_the_encoder_mixes_frames():
+    """With a 3D stem, MultiTaskSSL's order/direction context is the
+    encoding of the permuted clip (no order leak through the stem); without
+    one it is the cheaper permutation of the embeddings, which is equal."""
+    register_all_modules(init_default_scope=False)
+    cfg = Config.fromfile(osp.join(REPO_ROOT, CONFIG))
+    init_default_scope('mmssl')
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model).eval()
+    clips = torch.randn(2, 3, 8, 32, 32)
+    labels = torch.tensor([7, 23])
+    reverse = torch.tensor([True, False])
+
+    def shuffle(seq):
+        return shuffle_segments(seq, labels, 4)
+
+    def flip(seq):
+        return reverse_time(seq, reverse)
+
+    with torch.no_grad():
+        for permute in (shuffle, flip):
+            frames = model.backbone.encode(clips)['frames']
+            got = model._permuted_context(clips, frames, permute)
+            clip_perm = permute(clips.transpose(1, 2)).transpose(1, 2)
+            want = model.backbone.encode(clip_perm)['context']
+            assert torch.allclose(got, want, atol=1e-6)
+            leaky = model.backbone.temporal(permute(frames))
+            assert (leaky - want).abs().max() > 1e-3

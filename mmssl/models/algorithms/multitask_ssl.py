@@ -1,7 +1,7 @@
 """Multi-task SSL: contrastive alignment, masked spatio-temporal
 reconstruction, segment order and motion direction on one encoder."""
 import math
-from typing import Dict, List, Optional, Union
+from typing import Callable, Dict, List, Optional, Union
 
 from torch import Tensor
 
@@ -187,18 +187,36 @@ class MultiTaskSSL(BaseSSLAlgorithm):
         gamma = self.loss_weights['temporal']
         if self.order_head is not None:
             labels = stack_field(data_samples, 'order_label').view(-1)
-            seq = shuffle_segments(frames[:, views.index(0)], labels,
-                                   self.order_head.num_segments)
+            context = self._permuted_context(
+                inputs[:, 0], frames[:, views.index(0)],
+                lambda seq: shuffle_segments(seq, labels,
+                                             self.order_head.num_segments))
             losses.update(_weighted(
-                self.order_head.loss(self.backbone.temporal(seq), labels),
-                gamma))
+                self.order_head.loss(context, labels), gamma))
         if self.direction_head is not None:
             labels = stack_field(data_samples, 'direction_label').view(-1)
-            seq = reverse_time(frames[:, views.index(num_views - 1)], labels)
+            context = self._permuted_context(
+                inputs[:, num_views - 1], frames[:, views.index(num_views - 1)],
+                lambda seq: reverse_time(seq, labels))
             losses.update(_weighted(
-                self.direction_head.loss(self.backbone.temporal(seq), labels),
-                gamma))
+                self.direction_head.loss(context, labels), gamma))
         return losses
+
+    def _permuted_context(self, clips: Tensor, frames: Tensor,
+                          permute: Callable[[Tensor], Tensor]) -> Tensor:
+        """Transformer output ``(B, T, D)`` for the time-permuted clips.
+
+        With a frame-independent encoder (per-frame CNN) permuting the
+        frame embeddings ``frames`` ``(B, T, D)`` equals permuting the input
+        frames, so only the transformer runs again. An encoder whose frame
+        embeddings see neighbouring frames (a 3D stem) would leak the
+        original order through them, so the permuted clips ``(B, C, T, H,
+        W)`` are encoded again (one more CNN pass per task).
+        """
+        if getattr(self.backbone, 'frame_independent', True):
+            return self.backbone.temporal(permute(frames))
+        permuted = permute(clips.transpose(1, 2)).transpose(1, 2)
+        return self.backbone.encode(permuted.contiguous())['context']
 
     def _reconstruction_loss(self, clips: Tensor,
                              data_samples: SampleList) -> Dict[str, Tensor]:
