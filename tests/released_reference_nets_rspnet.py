@@ -1,5 +1,6 @@
-"""RSPNet's released S3D-G, re-implemented with the attribute (state-dict
-key) names of its code, to test the ``rspnet-s3dg`` converter.
+"""RSPNet's released S3D-G and ResNet-18, re-implemented with the attribute
+(state-dict key) names of its code, to test the ``rspnet-s3dg`` and
+``rspnet-r3d18`` converters.
 
 Written for the tests from reading PeihaoChen/RSPNet ``models/s3dg.py``
 (not copied): ``feature`` is an ``nn.Sequential`` of named stages,
@@ -8,6 +9,15 @@ keeps ``sep_conv.{0,1}`` (a (1, k, k) conv whose stride applies to T, H and
 W, then a (k, 1, 1) conv) and, gated, an ``excitation`` 1x1x1 conv with
 bias on the globally pooled output. Forward returns the globally average-
 pooled last feature map ``(N, 1024)``.
+
+The ResNet-18 (``arch: resnet18``) is written from reading RSPNet
+``models/resnet.py`` (Hara et al.'s 3D-ResNets; not copied): ``conv1``
+7x7x7, stride (1, 2, 2), padding 3, ``bn1`` (default eps 1e-5), ReLU, a
+3x3x3 max-pool of stride 2 and padding 1; ``layer1..4`` of two
+``BasicBlock`` (``conv1``/``bn1``/``conv2``/``bn2``, 3x3x3, no bias),
+stride 2 in T, H, W in the first block of layers 2-4, shortcut type B
+(``downsample.0`` 1x1x1 conv + ``downsample.1`` BN); ``fc`` classifier.
+``MultiTaskWrapper`` reads ``get_feature`` (``layer4``'s output).
 """
 from collections import OrderedDict
 
@@ -99,3 +109,46 @@ class RSPNetS3DG(nn.Module):
 
     def forward(self, x):
         return self.feature(x).mean((2, 3, 4))
+
+
+class _HaraBlock(nn.Module):
+    """Hara et al.'s ``BasicBlock`` with a type-B shortcut."""
+
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.conv1 = nn.Conv3d(cin, cout, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm3d(cout)
+        self.conv2 = nn.Conv3d(cout, cout, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm3d(cout)
+        self.downsample = None
+        if stride != 1 or cin != cout:
+            self.downsample = nn.Sequential(
+                nn.Conv3d(cin, cout, 1, stride, bias=False),
+                nn.BatchNorm3d(cout))
+
+    def forward(self, x):
+        out = F.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        res = x if self.downsample is None else self.downsample(x)
+        return F.relu(out + res)
+
+
+class RSPNetResNet18(nn.Module):
+    """RSPNet ``resnet18`` (``arch: resnet18``) with its ``fc``."""
+
+    def __init__(self, num_classes=1):
+        super().__init__()
+        self.conv1 = nn.Conv3d(3, 64, 7, (1, 2, 2), 3, bias=False)
+        self.bn1 = nn.BatchNorm3d(64)
+        self.maxpool = nn.MaxPool3d(3, 2, 1)
+        widths = [(64, 64, 1), (64, 128, 2), (128, 256, 2), (256, 512, 2)]
+        for i, (cin, cout, stride) in enumerate(widths):
+            setattr(self, f'layer{i + 1}', nn.Sequential(
+                _HaraBlock(cin, cout, stride), _HaraBlock(cout, cout, 1)))
+        self.fc = nn.Linear(512, num_classes)  # dropped by the converter
+
+    def forward(self, x):
+        x = self.maxpool(F.relu(self.bn1(self.conv1(x))))
+        for i in range(1, 5):
+            x = getattr(self, f'layer{i}')(x)
+        return x.mean((2, 3, 4))

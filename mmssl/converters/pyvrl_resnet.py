@@ -1,4 +1,5 @@
-"""Converter for the R3D-18 of the pyvrl code base, as released by CtP.
+"""Converters for the R3D-18 and R(2+1)D-18 of the pyvrl code base, as
+released by CtP.
 
 Wang et al., "Unsupervised Visual Representation Learning by Tracking
 Patches in Video", CVPR 2021 (microsoft/CtP, ``pyvrl/models/backbones/
@@ -12,12 +13,14 @@ Target: MMAction2's ``ResNet3d`` as configured in
 ``configs/_base_/models/backbones/r3d_18_ctp.py`` (stage 4 halves time
 only, BN eps 1e-3), which computes what the released backbone computes.
 
-CtP's R(2+1)D-18 (``R2Plus1D`` of the same file) is not converted: its stem
-has pyvrl's fixed 45-channel middle width, its shortcuts are full 1x1x1
-convs and its stage 4 keeps the spatial size, a combination neither
-MMAction2's ``ResNet2Plus1d`` (stem width 83, always a stem max-pool,
-factorised shortcuts) nor mmssl's ``R2Plus1DVCOP`` (stem width 83,
-factorised shortcuts, stride 2 in every later stage) expresses.
+CtP's R(2+1)D-18 (``R2Plus1D`` of the same file) factorises every block
+conv as ``conv1.{conv_s,bn_s,conv_t}`` + ``bn1``, its stem as
+``stem.{conv_s,bn_s,conv_t,bn_t}`` (fixed 45-channel middle width) and
+keeps plain ``downsample.conv`` shortcuts. Target: mmssl's
+:class:`~mmssl.models.backbones.R2Plus1DVCOP` as configured in
+``configs/_base_/models/backbones/r2plus1d_18_ctp.py``
+(``stem_mid_channels=45``, ``shortcut='conv'``, stage 4 halving time only,
+BN eps 1e-3).
 """
 from .key_mapping import KeyRule
 
@@ -37,4 +40,17 @@ PYVRL_R3D_RULES = (
             _LAYER + 'downsample.conv.weight'),
     KeyRule(_BLOCK + r'downsample_bn\.(?P<p>.+)',
             _LAYER + r'downsample.bn.\g<p>'),
+)
+
+PYVRL_R2PLUS1D_RULES = (
+    KeyRule(r'stem\.(?P<m>conv_s|bn_s|conv_t)\.(?P<p>.+)',
+            r'conv1.0.\g<m>.\g<p>'),
+    KeyRule(r'stem\.bn_t\.(.+)', r'conv1.1.\1'),
+    KeyRule(_BLOCK + r'conv(?P<c>[12])\.(?P<m>conv_s|bn_s|conv_t)\.'
+            r'(?P<p>.+)', _LAYER + r'conv\g<c>.\g<m>.\g<p>'),
+    KeyRule(_BLOCK + r'bn(?P<c>[12])\.(?P<p>.+)', _LAYER + r'bn\g<c>.\g<p>'),
+    KeyRule(_BLOCK + r'downsample\.conv\.weight',
+            _LAYER + 'downsample.0.weight'),
+    KeyRule(_BLOCK + r'downsample_bn\.(?P<p>.+)',
+            _LAYER + r'downsample.1.\g<p>'),
 )

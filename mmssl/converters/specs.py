@@ -6,7 +6,9 @@ from typing import Callable, Dict, Optional, Sequence, Tuple
 from mmengine.config import Config
 
 from .key_mapping import DropRule, KeyRule
-from .pyvrl_resnet import PYVRL_PREFIXES, PYVRL_R3D_RULES
+from .pyvrl_resnet import (PYVRL_PREFIXES, PYVRL_R2PLUS1D_RULES,
+                           PYVRL_R3D_RULES)
+from .rspnet_resnet import RSPNET_RESNET_RULES
 from .rspnet_s3dg import (RSPNET_DROPS, RSPNET_PREFIXES, RSPNET_S3DG_RULES,
                           excitation_to_linear)
 from .torchvision_video_resnet import (VIDEO_RESNET_DROPS,
@@ -114,12 +116,26 @@ CONVERTERS: Dict[str, ConverterSpec] = {
             _BACKBONES + 's3dg_rspnet.py:backbone',
             post_rename=excitation_to_linear),
         ConverterSpec(
+            'rspnet-r3d18',
+            'ResNet-18 of RSPNet (PeihaoChen/RSPNet models/resnet.py, arch '
+            'resnet18; Hara et al.\'s 3D-ResNet): 7x7x7 stem conv, 3x3x3 '
+            'stem max-pool with stride 2 in T, H, W',
+            RSPNET_PREFIXES, RSPNET_RESNET_RULES, RSPNET_DROPS,
+            _BACKBONES + 'r3d_18_rspnet.py:backbone'),
+        ConverterSpec(
             'ctp-r3d18',
             'R3D-18 of CtP (Wang et al., CVPR 2021, microsoft/CtP, the pyvrl '
             'code base, pyvrl/models/backbones/r3d.py): stage 4 halves time '
             'only, BN eps 1e-3',
             PYVRL_PREFIXES, PYVRL_R3D_RULES, (),
             _BACKBONES + 'r3d_18_ctp.py:backbone'),
+        ConverterSpec(
+            'ctp-r2plus1d18',
+            'R(2+1)D-18 of CtP (microsoft/CtP, pyvrl/models/backbones/r3d.py '
+            'R2Plus1D): 45-channel stem middle width, plain 1x1x1 conv '
+            'shortcuts, stage 4 halves time only, BN eps 1e-3',
+            PYVRL_PREFIXES, PYVRL_R2PLUS1D_RULES, (),
+            _BACKBONES + 'r2plus1d_18_ctp.py:backbone'),
         ConverterSpec(
             'videomae',
             'VideoMAE ViT encoder of the authors\' release (Tong et al., '

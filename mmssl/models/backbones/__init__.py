@@ -26,3 +26,6 @@ __all__ += ['CNNTemporalTransformer', 'FrameConvStem']
 from .resnet2d_10 import ResNet2D10  # noqa: E402
 
 __all__ += ['ResNet2D10']
+from .resnet3d_stem_pool import StemPoolResNet3d  # noqa: E402
+
+__all__ += ['StemPoolResNet3d']

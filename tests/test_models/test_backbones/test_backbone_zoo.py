@@ -69,7 +69,11 @@ CASES = [
     Case('r3d_18_tclr_dilated.py', (1, 3, 8, 32, 32), 512, 33_166_272),
     # CtP's released R3D-18 (stage 4 halves time only): same parameters.
     Case('r3d_18_ctp.py', (1, 3, 8, 32, 32), 512, 33_166_272),
+    # RSPNet's released ResNet-18 (Hara et al.: 7x7x7 stem, 3x3x3 pool).
+    Case('r3d_18_rspnet.py', (1, 3, 8, 32, 32), 512, 33_203_904),
     Case('r2plus1d_18.py', (1, 3, 8, 32, 32), 512, 33_227_745),
+    # CtP's released R(2+1)D-18 (stem width 45, plain conv shortcuts).
+    Case('r2plus1d_18_ctp.py', (1, 3, 8, 32, 32), 512, 33_165_639),
     Case('s3dg.py', (1, 3, 8, 32, 32), 1024, 9_125_072),
     # RSPNet's S3D-G port (separable conv1, gating after separable convs).
     Case('s3dg_rspnet.py', (1, 3, 8, 32, 32), 1024, 8_675_744),
