@@ -107,10 +107,12 @@ def aggregate_rows(cells: List[dict]) -> List[dict]:
     return rows
 
 
-def _fmt(mean: Optional[float], std: Optional[float], nseeds: int) -> str:
+def _fmt(mean: Optional[float], std: Optional[float], nseeds: int,
+         digits: int = 1) -> str:
     if mean is None:
         return '-'
-    return f'{mean:.1f} ± {std:.1f}' if nseeds > 1 else f'{mean:.1f}'
+    return (f'{mean:.{digits}f} ± {std:.{digits}f}' if nseeds > 1 else
+            f'{mean:.{digits}f}')
 
 
 def study_table(rows: List[dict], metric: str, backbone: str) -> List[str]:
@@ -140,7 +142,8 @@ def study_table(rows: List[dict], metric: str, backbone: str) -> List[str]:
             if row is None:
                 cells.append('-')
                 continue
-            text = _fmt(row[metric], row[f'{metric} std'], len(row['seeds']))
+            text = _fmt(row[metric], row[f'{metric} std'], len(row['seeds']),
+                        3 if metric in LOWER_IS_BETTER else 1)  # a fraction
             top = best[task]
             if row[metric] == top[metric]:  # ties are all best
                 text = f'**{text}**'
