@@ -1,5 +1,6 @@
 """Packaging: supported ranges in setup.py, the tested set in
-requirements/constraints.txt, and pip keeping a user's own torch."""
+requirements/constraints.txt, pip keeping a user's own torch, and no
+OpenCV distribution beyond those the upstream packages require."""
 import json
 import os
 import os.path as osp
@@ -7,10 +8,12 @@ import runpy
 import subprocess
 import sys
 import warnings
+from importlib import metadata
 from unittest import mock
 
 import pytest
 from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -152,3 +155,87 @@ def test_ci_runs_the_readme_test_command():
     with open(osp.join(REPO, '.ci', 'run')) as f:
         ci_lines = [line.strip() for line in f]
     assert test_command and test_command[0] in ci_lines
+
+
+#: The packages whose OpenCV requirement a user's environment keeps.
+UPSTREAM = ('mmaction2', 'mmcv', 'mmcv-lite', 'mmengine')
+
+
+def installed_distributions() -> dict:
+    """Canonical name -> :class:`importlib.metadata.Distribution` of this
+    interpreter's packages (the first one on ``sys.path`` per name)."""
+    found = {}
+    for dist in metadata.distributions():
+        name = dist.metadata['Name']
+        if name:
+            found.setdefault(canonicalize_name(name), dist)
+    return found
+
+
+def base_requirements(dist) -> set:
+    """Canonical names ``dist`` requires here without any extra."""
+    names = set()
+    for line in dist.requires or []:
+        requirement = Requirement(line)
+        if requirement.marker is None or requirement.marker.evaluate(
+                {'extra': ''}):
+            names.add(canonicalize_name(requirement.name))
+    return names
+
+
+def all_requirements(dist) -> set:
+    """Canonical names ``dist`` requires, with every extra."""
+    return {canonicalize_name(Requirement(line).name)
+            for line in dist.requires or []}
+
+
+def upstream_closure(installed: dict) -> set:
+    """The installed :data:`UPSTREAM` packages and what they require,
+    transitively (base requirements; never through mmssl)."""
+    todo = [canonicalize_name(n) for n in UPSTREAM
+            if canonicalize_name(n) in installed]
+    seen = set()
+    while todo:
+        name = todo.pop()
+        if name in seen or name == 'mmssl':
+            continue
+        seen.add(name)
+        todo.extend(n for n in base_requirements(installed[name])
+                    if n in installed)
+    return seen
+
+
+def cv2_distributions(installed: dict) -> list:
+    """Names of the installed distributions that write ``cv2/``."""
+    return sorted(
+        name for name, dist in installed.items()
+        if any(str(f).replace('\\', '/') == 'cv2/__init__.py'
+               for f in dist.files or []))
+
+
+def test_only_upstream_opencv_distributions_are_installed():
+    installed = installed_distributions()
+    assert 'mmssl' in installed, 'mmssl is not installed (pip install -e .)'
+    ours = all_requirements(installed['mmssl'])
+    upstream = upstream_closure(installed)
+    cv2_dists = cv2_distributions(installed)
+    assert cv2_dists, 'no installed distribution provides cv2'
+    offending = []
+    for name in cv2_dists:
+        requirers = sorted(
+            other for other, dist in installed.items()
+            if name in base_requirements(dist))
+        allowed = [r for r in requirers if r in upstream]
+        if not allowed or name in ours:
+            offending.append(
+                f'{name} {installed[name].version} (required by '
+                f'{", ".join(requirers) or "nothing installed"}'
+                f'{"; by mmssl itself" if name in ours else ""})')
+    assert not offending, (
+        'OpenCV distributions that write cv2/ beyond those '
+        f'{"/".join(UPSTREAM)} (or their dependencies) require: '
+        f'{"; ".join(offending)}')
+    # the acceptance command, verbatim
+    result = subprocess.run([sys.executable, '-c', 'import cv2'],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
