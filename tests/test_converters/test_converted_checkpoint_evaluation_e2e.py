@@ -6,14 +6,12 @@ target backbone in the tiny SynthMotion VCOP config. The backbone must load
 strictly, and the features must be the released weights', not a random
 initialisation's."""
 import json
-import os
 import os.path as osp
-import subprocess
-import sys
 
 import torch
 from mmengine.config import Config
 from released_reference_nets import VCOPResNet, randomise_bn
+from tool_modules import run_tool
 
 from mmssl.evaluation.feature_cache import load_feature_cache
 
@@ -22,17 +20,7 @@ VCOP_TINY = osp.join(
     REPO, 'configs/vcop/vcop_r3d-tiny_1xb8-8x32x32-3clips-40e_synthmotion.py')
 
 
-def run(args):
-    out = subprocess.run([sys.executable, *args],
-                         cwd=REPO,
-                         env=dict(os.environ, PYTHONPATH=REPO,
-                                  OMP_NUM_THREADS='1'),
-                         capture_output=True,
-                         text=True,
-                         timeout=600)
-    log = out.stdout + out.stderr
-    assert out.returncode == 0, log[-4000:]
-    return log
+run = run_tool
 
 
 def released_vcop_r3d(path: str) -> VCOPResNet:

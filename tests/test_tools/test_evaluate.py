@@ -4,14 +4,13 @@ any work and the report; end to end on the tiny SynthMotion fixture with a
 one-epoch VCOP checkpoint and with ``none``, every value checked against
 the standalone tools' outputs."""
 import json
-import os
 import os.path as osp
-import subprocess
-import sys
 
 import pytest
 import torch
 from mmengine.config import Config
+
+from tool_modules import run_tool
 
 from mmssl.evaluation.suite import (EvaluationError, evaluate_checkpoint,
                                     evaluation_dataset, finetune_config_for,
@@ -42,17 +41,7 @@ def config(path):
     return Config.fromfile(osp.join(REPO, path))
 
 
-def run(args, expect_failure=False):
-    out = subprocess.run([sys.executable, *args],
-                         cwd=REPO,
-                         env=dict(os.environ, PYTHONPATH=REPO,
-                                  OMP_NUM_THREADS='1'),
-                         capture_output=True,
-                         text=True,
-                         timeout=600)
-    log = out.stdout + out.stderr
-    assert (out.returncode != 0) == expect_failure, log[-4000:]
-    return out.stderr if expect_failure else log
+run = run_tool
 
 
 # --- defaults and checks made before any work ------------------------------

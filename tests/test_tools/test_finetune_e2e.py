@@ -7,11 +7,8 @@ for one epoch from it (load_from) -> tools/test.py tests the result with
 a hand computation: the mean over the 6 views of the softmax of each view's
 logits.
 """
-import os
 import os.path as osp
 import pickle
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -19,6 +16,8 @@ import torch
 from mmengine.config import Config
 from mmengine.dataset import Compose
 from mmengine.registry import init_default_scope
+
+from tool_modules import run_tool
 
 from mmssl.registry import MODELS, TRANSFORMS
 from mmssl.utils import register_all_modules
@@ -40,17 +39,7 @@ MULTI_VIEW = [
 ]
 
 
-def run(args):
-    out = subprocess.run([sys.executable, *args],
-                         cwd=REPO,
-                         env=dict(os.environ, PYTHONPATH=REPO,
-                                  OMP_NUM_THREADS='1'),
-                         capture_output=True,
-                         text=True,
-                         timeout=600)
-    log = out.stdout + out.stderr
-    assert out.returncode == 0, log[-4000:]
-    return log
+run = run_tool
 
 
 def pretrained_checkpoint(path):
