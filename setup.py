@@ -52,11 +52,16 @@ EXTRAS_REQUIRE = {
     'av': ['av>=12'],
     # tools/deployment/export_encoder.py --format onnx and its check
     'export': ['onnx>=1.15', 'onnxruntime>=1.17'],
+    # faiss: the optional retrieval / k-NN search backend (--backend faiss);
+    # only IndexFlatIP / IndexFlatL2 .search are used (in every 1.7+
+    # release); tested with the constraints' 1.15.1
+    'faiss': ['faiss-cpu>=1.7'],
 }
-# PyAV encodes the tests' coded videos; onnx + onnxruntime check the export
+# PyAV encodes the tests' coded videos; onnx + onnxruntime check the export;
+# faiss-cpu runs the faiss search backend's agreement tests
 EXTRAS_REQUIRE['tests'] = [
     'pytest', 'pytest-timeout', 'scikit-learn', 'av>=12',
-    'onnx>=1.15', 'onnxruntime>=1.17'
+    'onnx>=1.15', 'onnxruntime>=1.17', 'faiss-cpu>=1.7'
 ]
 
 setup(
