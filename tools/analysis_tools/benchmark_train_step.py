@@ -37,16 +37,18 @@ import os.path as osp
 import statistics
 import sys
 import time
-from typing import Callable, Dict, List, Optional
+from typing import List, Optional
 
 import torch
 
+from mmssl.utils.train_step_capture import (BACKBONE_FUNCTIONS,
+                                            BACKBONE_METHODS, CallRecorder,
+                                            replay, tensor_shapes)
+from mmssl.utils.train_step_timing import (Breakdown, count_flops,
+                                           sync_device, time_bare_parts)
+
 PAPER_DATA = dict(variant='default', num_frames=256, height=128, width=171,
                   num_train_per_class=1, num_val_per_class=1)
-#: Backbone entry points an algorithm may call instead of ``forward``.
-BACKBONE_METHODS = ('forward', 'encode', 'temporal')
-#: Functions taking the backbone first (imported into algorithm modules).
-BACKBONE_FUNCTIONS = ('vit_visible_tokens', )
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -75,102 +77,6 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--out', help='JSON report path')
     return parser.parse_args(argv)
-
-
-def _sync() -> None:
-    if torch.cuda.is_available():
-        torch.cuda.synchronize()
-
-
-def _detach(value):
-    if isinstance(value, torch.Tensor):
-        return value.detach().clone()
-    if isinstance(value, (list, tuple)):
-        return type(value)(_detach(v) for v in value)
-    if isinstance(value, dict):
-        return {k: _detach(v) for k, v in value.items()}
-    return value
-
-
-def _shapes(value):
-    if isinstance(value, torch.Tensor):
-        return list(value.shape)
-    if isinstance(value, (list, tuple)):
-        return [_shapes(v) for v in value if _shapes(v) is not None] or None
-    return None
-
-
-def scalar_of(outputs) -> torch.Tensor:
-    """Sum of the means of every floating tensor in ``outputs``."""
-    if isinstance(outputs, torch.Tensor):
-        return outputs.float().mean() if outputs.is_floating_point() else 0
-    if isinstance(outputs, dict):
-        outputs = list(outputs.values())
-    if isinstance(outputs, (list, tuple)):
-        return sum((scalar_of(o) for o in outputs), torch.zeros(()))
-    return torch.zeros(())
-
-
-class CallRecorder:
-    """Record the top-level calls into a backbone during one step.
-
-    Wraps the backbone's :data:`BACKBONE_METHODS` (instance attributes) and
-    the :data:`BACKBONE_FUNCTIONS` of the algorithm's module; nested calls
-    (``forward`` calling ``encode``) are not recorded twice.
-    """
-
-    def __init__(self, backbone: torch.nn.Module, algo_module) -> None:
-        self.calls: List[dict] = []
-        self._depth = 0
-        self._undo: List[Callable[[], None]] = []
-        for name in BACKBONE_METHODS:
-            fn = getattr(backbone, name, None)
-            if callable(fn):
-                setattr(backbone, name, self._wrap(name, fn, None))
-                self._undo.append(lambda n=name: delattr(backbone, n))
-        for name in BACKBONE_FUNCTIONS:
-            fn = getattr(algo_module, name, None)
-            if callable(fn):
-                setattr(algo_module, name, self._wrap(name, fn, backbone))
-                self._undo.append(
-                    lambda n=name, f=fn: setattr(algo_module, n, f))
-
-    def _wrap(self, name: str, fn: Callable, backbone) -> Callable:
-        def wrapped(*args, **kwargs):
-            rec_args = args[1:] if backbone is not None else args
-            if self._depth == 0:
-                self.calls.append(dict(
-                    entry=name, function=backbone is not None,
-                    args=_detach(rec_args), kwargs=_detach(kwargs),
-                    grad=torch.is_grad_enabled()))
-            self._depth += 1
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                self._depth -= 1
-        return wrapped
-
-    def remove(self) -> None:
-        for undo in self._undo:
-            undo()
-
-
-def replay(backbone: torch.nn.Module, algo_module, calls: List[dict],
-           timing: Optional[Dict[str, float]] = None) -> torch.Tensor:
-    """Run the recorded calls again; the scalar of the grad-mode outputs."""
-    total = torch.zeros(())
-    for call in calls:
-        if call['function']:
-            fn = getattr(algo_module, call['entry'])
-            run = lambda c=call, f=fn: f(backbone, *c['args'], **c['kwargs'])
-        else:
-            fn = getattr(backbone, call['entry'])
-            run = lambda c=call, f=fn: f(*c['args'], **c['kwargs'])
-        with torch.set_grad_enabled(call['grad']):
-            out = run()
-        if call['grad']:
-            total = total + scalar_of(out)
-    return total
 
 
 def load_cfg(path: str, args: argparse.Namespace):
@@ -208,129 +114,6 @@ def build_bare_optim(backbone: torch.nn.Module, optim_cfg):
     holder = torch.nn.Module()
     holder.backbone = backbone
     return build_optim_wrapper(holder, optim_cfg.copy())
-
-
-def count_flops(step: Callable[[], object],
-                depth_of: Optional[str] = None) -> dict:
-    """FLOPs of one call of ``step`` (forward + backward), with the totals
-    of the modules one level under ``depth_of``."""
-    from torch.utils.flop_counter import FlopCounterMode
-    counter = FlopCounterMode(display=False)
-    with counter:
-        step()
-    counts = {name: sum(ops.values())
-              for name, ops in counter.get_flop_counts().items()}
-    per_module: Dict[str, int] = {}
-    for name, flops in counts.items():
-        parts = name.split('.')
-        # outermost recorded module under the root (a head's decoder is
-        # recorded alone when the algorithm calls ``head.loss``)
-        if len(parts) < 2 or parts[0] != depth_of or any(
-                '.'.join(parts[:i]) in counts
-                for i in range(2, len(parts))):
-            continue
-        per_module[parts[1]] = per_module.get(parts[1], 0) + flops
-    return dict(total=counter.get_total_flops(), per_module=per_module)
-
-
-class Breakdown:
-    """Accumulated seconds per part of the method's step (instrumented)."""
-
-    def __init__(self, model, optim) -> None:
-        self.acc: Dict[str, float] = {}
-        self._undo: List[Callable[[], None]] = []
-        parts = dict(preprocessor=model.data_preprocessor,
-                     backbone=model.backbone,
-                     neck=getattr(model, 'neck', None),
-                     head=getattr(model, 'head', None))
-        momentum = getattr(model, 'momentum_encoder', None)
-        if momentum is not None:
-            parts['key_encoder'] = momentum
-            for sub in momentum.children():
-                self._time_module('key_encoder', sub)
-        for name, module in parts.items():
-            if isinstance(module, torch.nn.Module):
-                self._time_module(name, module)
-        self._time_method('forward_total', model, '_run_forward')
-        self._time_method('backward', optim, 'backward')
-        self._time_method('optimizer_step', optim, 'step')
-        self._time_method('optimizer_step', optim, 'zero_grad')
-        self._time_method('momentum_update', model, 'momentum_update')
-
-    def _add(self, name: str, seconds: float) -> None:
-        self.acc[name] = self.acc.get(name, 0.0) + seconds
-
-    def _time_module(self, name: str, module: torch.nn.Module) -> None:
-        starts = []
-
-        def pre(*_):
-            _sync()
-            starts.append(time.perf_counter())
-
-        def post(*_):
-            _sync()
-            self._add(name, time.perf_counter() - starts.pop())
-        handles = [module.register_forward_pre_hook(pre),
-                   module.register_forward_hook(post)]
-        self._undo += [h.remove for h in handles]
-
-    def _time_method(self, name: str, obj, attr: str) -> None:
-        fn = getattr(obj, attr, None)
-        if fn is None:
-            return
-
-        def wrapped(*args, **kwargs):
-            _sync()
-            start = time.perf_counter()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                _sync()
-                self._add(name, time.perf_counter() - start)
-        setattr(obj, attr, wrapped)
-        self._undo.append(lambda: delattr(obj, attr))
-
-    def remove(self) -> None:
-        for undo in self._undo:
-            undo()
-
-    def summary(self, steps: int, total_s: float) -> Dict[str, float]:
-        """Mean ms per step of each part; ``other_forward`` = forward
-        minus the timed modules (losses, glue), ``rest`` = the step minus
-        all parts."""
-        ms = {k: 1000 * v / steps for k, v in self.acc.items()}
-        fwd = ms.pop('forward_total', 0.0)
-        inner = sum(ms.get(k, 0.0) for k in ('backbone', 'neck', 'head',
-                                             'key_encoder'))
-        # the key encoder runs inside the forward; the preprocessor before
-        ms['other_forward'] = fwd - inner
-        ms['step_total'] = 1000 * total_s / steps
-        ms['rest'] = ms['step_total'] - fwd - sum(
-            ms.get(k, 0.0) for k in ('preprocessor', 'backward',
-                                     'optimizer_step', 'momentum_update'))
-        return {k: round(v, 2) for k, v in ms.items()}
-
-
-def time_bare_parts(optim, steps: int,
-                    forward: Callable[[], torch.Tensor]) -> Dict[str, float]:
-    """Mean ms of the bare step's forward, backward and optimizer step
-    (``OptimWrapper.update_params`` split into its calls)."""
-    acc = dict(backbone=0.0, backward=0.0, optimizer_step=0.0)
-    for _ in range(steps):
-        marks = [time.perf_counter()]
-        loss = forward()
-        _sync()
-        marks.append(time.perf_counter())
-        optim.backward(loss)
-        _sync()
-        marks.append(time.perf_counter())
-        optim.step()
-        optim.zero_grad()
-        _sync()
-        marks.append(time.perf_counter())
-        for key, t0, t1 in zip(acc, marks, marks[1:]):
-            acc[key] += t1 - t0
-    return {k: round(1000 * v / steps, 2) for k, v in acc.items()}
 
 
 def measure(path: str, args: argparse.Namespace) -> dict:
@@ -386,10 +169,10 @@ def measure(path: str, args: argparse.Namespace) -> dict:
     for it in range(args.warmup + args.iters):
         order = list(sides) if it % 2 == 0 else list(sides)[::-1]
         for name in order:
-            _sync()
+            sync_device()
             start = time.perf_counter()
             sides[name]()
-            _sync()
+            sync_device()
             if it >= args.warmup:
                 times[name].append(time.perf_counter() - start)
         bar.update()
@@ -429,9 +212,9 @@ def measure(path: str, args: argparse.Namespace) -> dict:
         backbone=cfg.model.backbone.get('type'),
         optimizer=cfg.optim_wrapper.optimizer.get('type'),
         backbone_calls=[dict(entry=c['entry'], grad=c['grad'],
-                             shapes=_shapes(list(c['args'])))
+                             shapes=tensor_shapes(list(c['args'])))
                         for c in online.calls],
-        key_encoder_calls=[_shapes(list(c['args'])) for c in key_calls],
+        key_encoder_calls=[tensor_shapes(list(c['args'])) for c in key_calls],
         iters=args.iters, warmup=args.warmup,
         method_ms=round(med['method'], 2), bare_ms=round(med['bare'], 2),
         floor_ms=round(med['floor'], 2) if 'floor' in med else None,
