@@ -53,6 +53,23 @@ model = dict(
         std=[58.395, 57.12, 57.375],
         format_shape='NCTHW'))
 
+# named so that the tiny ablation configs (ablations/sro_r3d-tiny_*) can
+# rebuild the pipeline around another sampler with {{_base_.clip_augment}}
+clip_augment = dict(
+    type='PerClipTransform',
+    transforms=[
+        dict(type='RandomCrop', size=32),
+        dict(
+            type='ClipColorJitter',
+            brightness=0.4,
+            contrast=0.4,
+            saturation=0.4,
+            hue=0.0,
+            p=0.8),
+        dict(type='Flip', flip_ratio=0.5),
+    ])
+pack_inputs = dict(
+    type='PackSSLInputs', target_keys=('order_label', 'segment_rates'))
 train_pipeline = [
     dict(type='SafeDecordInit'),
     dict(
@@ -63,22 +80,9 @@ train_pipeline = [
         num_clips=2),
     dict(type='DecordDecodeUnion'),
     dict(type='Resize', scale=(-1, 40)),
-    dict(
-        type='PerClipTransform',
-        transforms=[
-            dict(type='RandomCrop', size=32),
-            dict(
-                type='ClipColorJitter',
-                brightness=0.4,
-                contrast=0.4,
-                saturation=0.4,
-                hue=0.0,
-                p=0.8),
-            dict(type='Flip', flip_ratio=0.5),
-        ]),
+    clip_augment,
     dict(type='FormatShape', input_format='NCTHW'),
-    dict(
-        type='PackSSLInputs', target_keys=('order_label', 'segment_rates'))
+    pack_inputs,
 ]
 train_dataloader = dict(
     batch_size=16,

@@ -19,21 +19,8 @@ train_pipeline = [
         num_clips=2),
     dict(type='DecordDecodeUnion'),
     dict(type='Resize', scale=(-1, 40)),
-    dict(
-        type='PerClipTransform',
-        transforms=[
-            dict(type='RandomCrop', size=32),
-            dict(
-                type='ClipColorJitter',
-                brightness=0.4,
-                contrast=0.4,
-                saturation=0.4,
-                hue=0.0,
-                p=0.8),
-            dict(type='Flip', flip_ratio=0.5),
-        ]),
+    {{_base_.clip_augment}},
     dict(type='FormatShape', input_format='NCTHW'),
-    dict(
-        type='PackSSLInputs', target_keys=('order_label', 'segment_rates'))
+    {{_base_.pack_inputs}},
 ]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
